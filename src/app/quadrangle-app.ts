@@ -1,0 +1,66 @@
+/**
+ * Assembles a running Quadrangle: data directory, catalog store, service manager, the sample
+ * region on first start, and the HTTP server.
+ * @module app/quadrangle-app
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { CatalogStore } from '../catalog/catalog-store.js';
+import { validateServiceDefinition } from '../catalog/service-definition.js';
+import { ServiceManager } from '../catalog/service-manager.js';
+import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
+import type { QuadrangleConfig } from '../config/config.js';
+import { createServer } from '../http/server.js';
+import { generateSampleRegion } from '../sample/generate-sample-region.js';
+import { SAMPLE_DIR, SAMPLE_GPKG, sampleServiceDefinition } from '../sample/sample-service.js';
+
+export interface RunningQuadrangle {
+  app: FastifyInstance;
+  /** e.g. `http://127.0.0.1:6080` */
+  url: string;
+  close(): Promise<void>;
+}
+
+export type Log = (message: string) => void;
+
+/** Generates the sample region into the data directory unless it is already there. */
+export async function ensureSampleData(dataDir: string, log: Log, options: { force?: boolean; seed?: number } = {}): Promise<void> {
+  if (!options.force && existsSync(join(dataDir, SAMPLE_GPKG))) return;
+  log('Generating the sample region (first start; takes about half a minute)…');
+  const summary = await generateSampleRegion({ outDir: join(dataDir, SAMPLE_DIR), seed: options.seed });
+  log(`Sample region: ${summary.totalFeatures} features in ${(summary.elapsedMs / 1000).toFixed(1)} s`);
+}
+
+/** Publishes the sample service when the catalog holds no service at all. */
+export async function ensureSampleService(config: QuadrangleConfig, store: CatalogStore, log: Log): Promise<void> {
+  const folders = ['', ...(await store.listFolders())];
+  for (const f of folders) if ((await store.listServices(f)).length > 0) return;
+  await ensureSampleData(config.dataDir, log);
+  const def = sampleServiceDefinition();
+  const issues = validateServiceDefinition(def);
+  if (issues.length) throw new Error(`sample service definition is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`);
+  await store.putService(def);
+  log(`Published ${def.folder}/${def.serviceName}/MapServer`);
+}
+
+/** Starts the server; resolves once it listens. */
+export async function startQuadrangle(config: QuadrangleConfig, log: Log = () => {}): Promise<RunningQuadrangle> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = new SqliteCatalogStore(join(config.dataDir, 'catalog.sqlite'));
+  if (config.sampleOnEmpty) await ensureSampleService(config, store, log);
+  const services = new ServiceManager(store, config.dataDir);
+  const app = await createServer({ config, store, services });
+  const address = await app.listen({ port: config.port, host: config.host });
+  const port = Number(new URL(address).port);
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return {
+    app,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    async close() {
+      await app.close();
+      services.close();
+      await store.close();
+    },
+  };
+}

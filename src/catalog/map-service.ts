@@ -1,0 +1,92 @@
+/**
+ * A map service ready to answer requests: its definition plus its layers' feature sources,
+ * opened on first use and closed when the definition changes.
+ * @module catalog/map-service
+ */
+import type { FeatureSource, FieldInfo } from '../data/feature-source.js';
+import { openFeatureSource } from '../data/source-registry.js';
+import type { Envelope } from '../geo/geometry.js';
+import { emptyEnvelope, isEmptyEnvelope } from '../geo/geometry.js';
+import { getTransform, transformEnvelope } from '../geo/projection.js';
+import type { SpatialReference } from '../geo/spatial-reference.js';
+import type { LayerDefinition, ServiceDefinition } from './service-definition.js';
+
+/** A layer with its opened source and the field list as clients see it (aliases applied). */
+export interface MapLayer {
+  definition: LayerDefinition;
+  /** `null` for group layers. */
+  source: FeatureSource | null;
+  fields: FieldInfo[];
+  displayField: string;
+  /** In the layer's own SR. */
+  extent: Envelope | null;
+  /** The layer's SR (the source's), which may differ from the service's. */
+  spatialReference: SpatialReference;
+}
+
+export const DEFAULT_MAX_RECORD_COUNT = 2000;
+export const DEFAULT_MAX_IMAGE_SIZE = 4096;
+
+export class MapService {
+  private readonly layers = new Map<number, MapLayer>();
+  private fullExtentCache: Envelope | null | undefined;
+  /** Memoised response bodies that depend only on the definition (root JSON and the like). */
+  readonly memo = new Map<string, unknown>();
+
+  constructor(readonly definition: ServiceDefinition, readonly revision: number, private readonly dataDir: string) {}
+
+  get path(): string { return this.definition.folder ? `${this.definition.folder}/${this.definition.serviceName}` : this.definition.serviceName; }
+  get maxRecordCount(): number { return this.definition.maxRecordCount ?? DEFAULT_MAX_RECORD_COUNT; }
+  get spatialReference(): SpatialReference { return this.definition.spatialReference; }
+
+  layerDefinition(id: number): LayerDefinition | undefined {
+    return this.definition.layers.find((l) => l.id === id);
+  }
+
+  /** Opens the layer's source on first use. Throws when the source cannot be opened. */
+  layer(id: number): MapLayer | undefined {
+    const cached = this.layers.get(id);
+    if (cached) return cached;
+    const def = this.layerDefinition(id);
+    if (!def) return undefined;
+    const source = def.source ? openFeatureSource(def.source, this.dataDir) : null;
+    const aliases = def.fieldAliases ?? {};
+    const fields = source ? source.schema.fields.map((f) => ({ ...f, alias: aliases[f.name] ?? f.alias })) : [];
+    const displayField = def.displayField && fields.some((f) => f.name === def.displayField)
+      ? def.displayField
+      : fields.find((f) => f.type === 'esriFieldTypeString')?.name ?? source?.schema.objectIdField ?? '';
+    const layer: MapLayer = {
+      definition: def, source, fields, displayField,
+      extent: source?.extent() ?? null,
+      spatialReference: source?.schema.spatialReference ?? this.spatialReference,
+    };
+    this.layers.set(id, layer);
+    return layer;
+  }
+
+  /** Layer extent in the service's SR. */
+  layerExtentInServiceSr(layer: MapLayer): Envelope | null {
+    if (!layer.extent) return null;
+    return transformEnvelope(layer.extent, getTransform(layer.spatialReference, this.spatialReference));
+  }
+
+  /** Union of the layers' extents in the service SR. */
+  fullExtent(): Envelope | null {
+    if (this.fullExtentCache !== undefined) return this.fullExtentCache;
+    const e = emptyEnvelope();
+    for (const def of this.definition.layers) {
+      const layer = this.layer(def.id);
+      const le = layer && this.layerExtentInServiceSr(layer);
+      if (!le) continue;
+      e.xmin = Math.min(e.xmin, le.xmin); e.ymin = Math.min(e.ymin, le.ymin);
+      e.xmax = Math.max(e.xmax, le.xmax); e.ymax = Math.max(e.ymax, le.ymax);
+    }
+    this.fullExtentCache = isEmptyEnvelope(e) ? null : e;
+    return this.fullExtentCache;
+  }
+
+  close(): void {
+    for (const l of this.layers.values()) l.source?.close();
+    this.layers.clear();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The embedded catalog: service definitions as JSON in a SQLite file.
+ * @module catalog/sqlite-catalog-store
+ */
+import Database from 'better-sqlite3';
+import type { CatalogStore, StoredService } from './catalog-store.js';
+import type { ServiceDefinition } from './service-definition.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS folders (name TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS services (
+  folder TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  revision INTEGER NOT NULL DEFAULT 1,
+  modified TEXT NOT NULL,
+  PRIMARY KEY (folder, name, type)
+);`;
+
+export class SqliteCatalogStore implements CatalogStore {
+  private readonly db: Database.Database;
+
+  /** Opens (creating when needed) the catalog at `path`. */
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  async listFolders(): Promise<string[]> {
+    return (this.db.prepare('SELECT name FROM folders ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+  }
+
+  async createFolder(name: string): Promise<void> {
+    this.db.prepare('INSERT OR IGNORE INTO folders (name) VALUES (?)').run(name);
+  }
+
+  async listServices(folder: string): Promise<StoredService[]> {
+    const rows = this.db.prepare('SELECT definition, revision FROM services WHERE folder = ? ORDER BY name').all(folder) as { definition: string; revision: number }[];
+    return rows.map((r) => ({ definition: JSON.parse(r.definition) as ServiceDefinition, revision: r.revision }));
+  }
+
+  async getService(folder: string, name: string): Promise<StoredService | null> {
+    const r = this.db.prepare(`SELECT definition, revision FROM services WHERE folder = ? AND name = ? AND type = 'MapServer'`).get(folder, name) as { definition: string; revision: number } | undefined;
+    return r ? { definition: JSON.parse(r.definition) as ServiceDefinition, revision: r.revision } : null;
+  }
+
+  async putService(definition: ServiceDefinition): Promise<StoredService> {
+    const put = this.db.transaction(() => {
+      if (definition.folder) this.db.prepare('INSERT OR IGNORE INTO folders (name) VALUES (?)').run(definition.folder);
+      this.db.prepare(`INSERT INTO services (folder, name, type, definition, revision, modified) VALUES (?, ?, ?, ?, 1, ?)
+        ON CONFLICT (folder, name, type) DO UPDATE SET definition = excluded.definition, revision = revision + 1, modified = excluded.modified`)
+        .run(definition.folder, definition.serviceName, definition.type, JSON.stringify(definition), new Date().toISOString());
+      return this.db.prepare('SELECT revision FROM services WHERE folder = ? AND name = ? AND type = ?').get(definition.folder, definition.serviceName, definition.type) as { revision: number };
+    });
+    return { definition, revision: put().revision };
+  }
+
+  async deleteService(folder: string, name: string): Promise<boolean> {
+    return this.db.prepare(`DELETE FROM services WHERE folder = ? AND name = ? AND type = 'MapServer'`).run(folder, name).changes > 0;
+  }
+
+  async close(): Promise<void> { this.db.close(); }
+}

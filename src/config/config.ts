@@ -1,0 +1,44 @@
+/**
+ * Server configuration from flags and the environment (`PORT`, `HOST`, `QUADRANGLE_DATA`),
+ * merged over defaults and checked once at start-up.
+ * @module config/config
+ */
+import { resolve } from 'node:path';
+
+export interface QuadrangleConfig {
+  /** TCP port; 0 picks a free one. Default 6080, as ArcGIS Server. */
+  port: number;
+  /** Interface to listen on. Default 0.0.0.0. */
+  host: string;
+  /** Directory holding the catalog, data files and outputs. Default ./data. */
+  dataDir: string;
+  /** The instance name in URLs (`/arcgis/rest/…`). */
+  instance: string;
+  /** The ArcGIS Server release whose behaviour Quadrangle follows (mapserver.md §1). */
+  currentVersion: number;
+  /** Generate and publish the sample region when the catalog has no services. Default true. */
+  sampleOnEmpty: boolean;
+  /** Request log level. */
+  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+export class ConfigError extends Error {}
+
+const DEFAULTS: QuadrangleConfig = {
+  port: 6080, host: '0.0.0.0', dataDir: 'data', instance: 'arcgis', currentVersion: 11.1, sampleOnEmpty: true, logLevel: 'warn',
+};
+
+/** Defaults, then the environment, then explicit options; validated. */
+export function loadConfig(options: Partial<QuadrangleConfig> = {}, env: NodeJS.ProcessEnv = process.env): QuadrangleConfig {
+  const fromEnv: Partial<QuadrangleConfig> = {};
+  if (env.PORT) fromEnv.port = Number(env.PORT);
+  if (env.HOST) fromEnv.host = env.HOST;
+  if (env.QUADRANGLE_DATA) fromEnv.dataDir = env.QUADRANGLE_DATA;
+  if (env.QUADRANGLE_LOG_LEVEL) fromEnv.logLevel = env.QUADRANGLE_LOG_LEVEL as QuadrangleConfig['logLevel'];
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const c: QuadrangleConfig = { ...DEFAULTS, ...fromEnv, ...defined };
+  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new ConfigError(`port must be an integer from 0 to 65535, not ${c.port}`);
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(c.instance)) throw new ConfigError('instance must be 1–40 letters, digits, - or _');
+  if (!['silent', 'error', 'warn', 'info', 'debug'].includes(c.logLevel)) throw new ConfigError(`unknown log level ${c.logLevel}`);
+  return { ...c, dataDir: resolve(c.dataDir) };
+}

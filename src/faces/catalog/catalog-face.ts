@@ -1,0 +1,62 @@
+/**
+ * The catalog face: `/rest/info`, `/rest/services` and folder listings (mapserver.md §3–4).
+ * @module faces/catalog/catalog-face
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ServerContext } from '../../http/server.js';
+import { ArcGisError } from '../../http/arcgis-error.js';
+import { renderLinks, renderPage, renderProperties } from '../../http/html/page.js';
+import { sendResource } from '../../http/respond.js';
+import { getAndPost, pathParams } from '../route-helpers.js';
+
+export const catalogFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  const base = `/${ctx.config.instance}/rest`;
+
+  getAndPost(app, '/info', (_req, reply, params) => sendResource(reply, params,
+    () => ({
+      currentVersion: ctx.config.currentVersion,
+      fullVersion: `${ctx.config.currentVersion.toFixed(1)}.0`,
+      // Token security arrives with the administration face; until then nothing is secured.
+      authInfo: { isTokenBasedSecurity: false },
+    }),
+    (json) => renderPage({
+      title: 'Server information', breadcrumbs: [{ label: 'Home', href: `${base}/services` }], jsonHref: `${base}/info?f=pjson`,
+      body: [renderProperties(json as Record<string, unknown>)],
+    })));
+
+  /** Lists a folder ('' = root) as the catalog resource does. */
+  async function listing(folder: string) {
+    const folders = folder ? [] : await ctx.store.listFolders();
+    const services = (await ctx.store.listServices(folder))
+      .filter((s) => s.definition.public !== false)
+      .map((s) => ({ name: folder ? `${folder}/${s.definition.serviceName}` : s.definition.serviceName, type: s.definition.type }));
+    return { currentVersion: ctx.config.currentVersion, folders, services };
+  }
+
+  const page = (folder: string) => (json: unknown) => {
+    const body = json as Awaited<ReturnType<typeof listing>>;
+    return renderPage({
+      title: folder ? `Folder: ${folder}` : 'Folder: /',
+      breadcrumbs: [{ label: 'Home', href: `${base}/services` }, ...(folder ? [{ label: folder, href: `${base}/services/${folder}` }] : [])],
+      jsonHref: `${base}/services${folder ? `/${folder}` : ''}?f=pjson`,
+      body: [
+        `<p>Current version: ${ctx.config.currentVersion}</p>`,
+        renderLinks('Folders', body.folders.map((f) => ({ label: f, href: `${base}/services/${f}` }))),
+        renderLinks('Services', body.services.map((s) => ({ label: `${s.name} (${s.type})`, href: `${base}/services/${s.name}/${s.type}` }))),
+      ],
+    });
+  };
+
+  getAndPost(app, '/services', async (_req, reply, params) => {
+    const json = await listing('');
+    return sendResource(reply, params, () => json, page(''));
+  });
+
+  getAndPost(app, '/services/:folder', async (request, reply, params) => {
+    const { folder } = pathParams(request);
+    const folders = await ctx.store.listFolders();
+    if (!folders.includes(folder!)) throw new ArcGisError(404, 'Folder not found', []);
+    const json = await listing(folder!);
+    return sendResource(reply, params, () => json, page(folder!));
+  });
+};

@@ -1,0 +1,53 @@
+/**
+ * The MapServer face, mounted at `…/services/[folder/]<name>/MapServer` (mapserver.md).
+ * A hook finds the service (404 unknown, 500 stopped) before any route runs.
+ * @module faces/mapserver/mapserver-face
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { MapService } from '../../catalog/map-service.js';
+import type { Capability } from '../../catalog/service-definition.js';
+import { ArcGisError, unsupportedOperation } from '../../http/arcgis-error.js';
+import type { ServerContext } from '../../http/server.js';
+import { pathParams } from '../route-helpers.js';
+import { registerLayerRoutes } from './layer.route.js';
+import { registerLayersRoute } from './layers.route.js';
+import { registerLegendRoute } from './legend.route.js';
+import { registerQueryRoute } from './query.route.js';
+import { registerRootRoute } from './root.route.js';
+
+declare module 'fastify' {
+  interface FastifyRequest { mapService: MapService | null }
+}
+
+/** The service the request is for; set by the face's hook. */
+export function serviceOf(request: FastifyRequest): MapService {
+  return request.mapService!;
+}
+
+/** Capabilities gate operations (mapserver.md §5). */
+export function requireCapability(service: MapService, capability: Capability): void {
+  if (!service.definition.capabilities.includes(capability)) throw unsupportedOperation();
+}
+
+export const mapServerFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  if (!app.hasRequestDecorator('mapService')) app.decorateRequest('mapService', null);
+  app.addHook('preHandler', async (request) => {
+    const { folder = '', service: name } = pathParams(request);
+    const service = await ctx.services.get(folder, name!);
+    const label = `${folder ? `${folder}/` : ''}${name}/MapServer`;
+    if (!service || service.definition.public === false) throw new ArcGisError(404, `Service ${label} not found`, []);
+    if (service.definition.configuredState === 'STOPPED') throw new ArcGisError(500, `Service ${label} not started`, []);
+    request.mapService = service;
+  });
+  const routes = { app, ctx };
+  registerRootRoute(routes);
+  registerLayersRoute(routes);
+  registerLegendRoute(routes);
+  registerLayerRoutes(routes);
+  registerQueryRoute(routes);
+};
+
+export interface RouteContext {
+  app: Parameters<FastifyPluginAsync>[0];
+  ctx: ServerContext;
+}

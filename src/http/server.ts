@@ -1,0 +1,85 @@
+/**
+ * The HTTP server: Fastify with CORS and form bodies, the faces mounted under the instance
+ * root (`/arcgis`), and the one error handler that writes the ArcGIS error envelope.
+ * @module http/server
+ */
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { CatalogStore } from '../catalog/catalog-store.js';
+import type { ServiceManager } from '../catalog/service-manager.js';
+import type { QuadrangleConfig } from '../config/config.js';
+import { FeatureQueryError } from '../data/feature-source.js';
+import { WhereClauseError } from '../data/where/index.js';
+import { EsriGeometryError } from '../geo/esri-json.js';
+import { SpatialReferenceError } from '../geo/spatial-reference.js';
+import { WkbError } from '../geo/wkb.js';
+import { catalogFace } from '../faces/catalog/catalog-face.js';
+import { mapServerFace } from '../faces/mapserver/mapserver-face.js';
+import { ArcGisError, invalidQuery, invalidUrl } from './arcgis-error.js';
+import { renderErrorPage } from './html/page.js';
+import { RequestParams } from './request-params.js';
+
+/** What every face needs: configuration and the service catalog. */
+export interface ServerContext {
+  config: QuadrangleConfig;
+  store: CatalogStore;
+  services: ServiceManager;
+}
+
+/** Turns any thrown value into an ArcGisError with a safe message. */
+export function toArcGisError(error: unknown): ArcGisError {
+  if (error instanceof ArcGisError) return error;
+  if (error instanceof WhereClauseError) return invalidQuery(error.message);
+  if (error instanceof FeatureQueryError) return invalidQuery(error.message);
+  if (error instanceof SpatialReferenceError) return new ArcGisError(400, 'Unable to complete operation.', [`Invalid spatial reference: ${error.message}`]);
+  if (error instanceof EsriGeometryError) return new ArcGisError(400, 'Unable to complete operation.', [`'geometry' parameter is invalid: ${error.message}`]);
+  if (error instanceof WkbError) return new ArcGisError(500, 'Unable to complete operation.', ['stored geometry is unreadable']);
+  const fe = error as FastifyError;
+  if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new ArcGisError(400, 'Unable to complete operation.', [fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body is too large' : 'request body cannot be read']);
+  }
+  return new ArcGisError(500, 'Unable to complete operation.', []);
+}
+
+function requestedFormat(request: FastifyRequest): string {
+  return new RequestParams(request.query, request.body).get('f')?.trim().toLowerCase() ?? 'html';
+}
+
+/** Writes the envelope: HTTP 200 for json/pjson, the code as status otherwise (mapserver.md §2). */
+export function sendError(request: FastifyRequest, reply: FastifyReply, err: ArcGisError): FastifyReply {
+  const envelope = { error: { code: err.code, message: err.message, details: err.details } };
+  const f = requestedFormat(request);
+  if (f === 'json' || f === 'pjson' || f === 'geojson') {
+    return reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify(envelope, null, f === 'pjson' ? 2 : undefined));
+  }
+  if (f === 'html' || !['image', 'kmz'].includes(f)) return reply.code(err.code).type('text/html; charset=utf-8').send(renderErrorPage(err.code, err.message, err.details));
+  return reply.code(err.code).type('application/json; charset=utf-8').send(JSON.stringify(envelope));
+}
+
+export async function createServer(ctx: ServerContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
+    bodyLimit: 10 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+  await app.register(cors, { origin: true, credentials: true, methods: ['GET', 'POST', 'OPTIONS'] });
+  await app.register(formbody, { bodyLimit: 10 * 1024 * 1024 });
+
+  app.setErrorHandler((error, request, reply) => {
+    const err = toArcGisError(error);
+    if (err.code >= 500) request.log.error({ err: error }, 'request failed');
+    return sendError(request, reply, err);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith(`/${ctx.config.instance}/rest`)) return sendError(request, reply, invalidUrl());
+    return reply.code(404).type('text/plain').send('Not found');
+  });
+
+  const root = `/${ctx.config.instance}`;
+  app.get('/', (_req, reply) => reply.redirect(`${root}/rest/services`));
+  await app.register(catalogFace, { prefix: `${root}/rest`, ctx });
+  await app.register(mapServerFace, { prefix: `${root}/rest/services/:service/MapServer`, ctx });
+  await app.register(mapServerFace, { prefix: `${root}/rest/services/:folder/:service/MapServer`, ctx });
+  return app;
+}
