@@ -64,6 +64,14 @@ export class MapService {
     return layer;
   }
 
+  /**
+   * Like `layer`, but a layer whose source cannot be opened (a file removed since publishing)
+   * yields `undefined`, so service-wide answers still list the others.
+   */
+  tryLayer(id: number): MapLayer | undefined {
+    try { return this.layer(id); } catch { return undefined; }
+  }
+
   /** Layer extent in the service's SR. */
   layerExtentInServiceSr(layer: MapLayer): Envelope | null {
     if (!layer.extent) return null;
@@ -75,7 +83,7 @@ export class MapService {
     if (this.fullExtentCache !== undefined) return this.fullExtentCache;
     const e = emptyEnvelope();
     for (const def of this.definition.layers) {
-      const layer = this.layer(def.id);
+      const layer = this.tryLayer(def.id);
       const le = layer && this.layerExtentInServiceSr(layer);
       if (!le) continue;
       e.xmin = Math.min(e.xmin, le.xmin); e.ymin = Math.min(e.ymin, le.ymin);

@@ -22,7 +22,7 @@ export function subLayersOf(service: MapService, id: number): LayerDefinition[] 
 /** The short entry of the root's `layers` array. */
 export function layerSummary(service: MapService, l: LayerDefinition): Record<string, unknown> {
   const subs = subLayersOf(service, l.id);
-  const layer = l.type === 'Group Layer' ? null : service.layer(l.id);
+  const layer = l.type === 'Group Layer' ? null : service.tryLayer(l.id);
   return {
     id: l.id, name: l.name, parentLayerId: l.parentLayerId ?? -1, defaultVisibility: l.defaultVisibility ?? true,
     subLayerIds: l.type === 'Group Layer' ? subs.map((s) => s.id) : null,
