@@ -65,8 +65,11 @@ const TESTS: Record<SpatialRelation, (q: Geometry, f: Geometry) => boolean> = {
   esriSpatialRelCrosses: (q, f) => parts(q).some((a) => parts(f).some((b) => safe(() => booleanCrosses(a, b)))),
   esriSpatialRelTouches: (q, f) => parts(q).some((a) => parts(f).some((b) => safe(() => booleanTouches(a, b))))
     && !parts(q).some((a) => parts(f).some((b) => safe(() => booleanIntersects(a, b) && !booleanTouches(a, b)))),
-  // Overlaps: same dimension, they intersect, and neither contains the other (OGC definition).
-  esriSpatialRelOverlaps: (q, f) => dimension(q) === dimension(f) && booleanIntersects(q, f) && !contains(q, f) && !contains(f, q),
+  // Overlaps (OGC): same dimension, interiors meet (they intersect without merely touching),
+  // and neither contains the other.
+  esriSpatialRelOverlaps: (q, f) => dimension(q) === dimension(f) && booleanIntersects(q, f)
+    && !parts(q).every((a) => parts(f).every((b) => !safe(() => booleanIntersects(a, b)) || safe(() => booleanTouches(a, b))))
+    && !contains(q, f) && !contains(f, q),
 };
 
 /** Prepares a query geometry (already in the features' SR) for a relation. */
