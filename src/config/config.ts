@@ -3,6 +3,7 @@
  * merged over defaults and checked once at start-up.
  * @module config/config
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface QuadrangleConfig {
@@ -18,6 +19,8 @@ export interface QuadrangleConfig {
   currentVersion: number;
   /** Generate and publish the sample region when the catalog has no services. Default true. */
   sampleOnEmpty: boolean;
+  /** Worker threads for layer queries; 0 runs them on the main thread. Default: one per core. */
+  queryThreads: number;
   /** Request log level. */
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
 }
@@ -25,7 +28,7 @@ export interface QuadrangleConfig {
 export class ConfigError extends Error {}
 
 const DEFAULTS: QuadrangleConfig = {
-  port: 6080, host: '0.0.0.0', dataDir: 'data', instance: 'arcgis', currentVersion: 11.1, sampleOnEmpty: true, logLevel: 'warn',
+  port: 6080, host: '0.0.0.0', dataDir: 'data', instance: 'arcgis', currentVersion: 11.1, sampleOnEmpty: true, logLevel: 'warn', queryThreads: availableParallelism(),
 };
 
 /** Defaults, then the environment, then explicit options; validated. */
@@ -35,10 +38,12 @@ export function loadConfig(options: Partial<QuadrangleConfig> = {}, env: NodeJS.
   if (env.HOST) fromEnv.host = env.HOST;
   if (env.QUADRANGLE_DATA) fromEnv.dataDir = env.QUADRANGLE_DATA;
   if (env.QUADRANGLE_LOG_LEVEL) fromEnv.logLevel = env.QUADRANGLE_LOG_LEVEL as QuadrangleConfig['logLevel'];
+  if (env.QUADRANGLE_QUERY_THREADS) fromEnv.queryThreads = Number(env.QUADRANGLE_QUERY_THREADS);
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const c: QuadrangleConfig = { ...DEFAULTS, ...fromEnv, ...defined };
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new ConfigError(`port must be an integer from 0 to 65535, not ${c.port}`);
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(c.instance)) throw new ConfigError('instance must be 1–40 letters, digits, - or _');
+  if (!Number.isInteger(c.queryThreads) || c.queryThreads < 0 || c.queryThreads > 64) throw new ConfigError('queryThreads must be an integer from 0 to 64');
   if (!['silent', 'error', 'warn', 'info', 'debug'].includes(c.logLevel)) throw new ConfigError(`unknown log level ${c.logLevel}`);
   return { ...c, dataDir: resolve(c.dataDir) };
 }

@@ -22,7 +22,11 @@ export function resolveFormat<T extends ResponseFormat>(params: RequestParams, a
 const CALLBACK = /^[A-Za-z_$][\w$.]*$/;
 
 export function sendJson(reply: FastifyReply, params: RequestParams, format: ResponseFormat, body: unknown): FastifyReply {
-  const text = format === 'pjson' ? JSON.stringify(body, null, 2) : JSON.stringify(body);
+  return sendJsonText(reply, params, format, format === 'pjson' ? JSON.stringify(body, null, 2) : JSON.stringify(body));
+}
+
+/** Sends JSON already serialised (by a worker, say), wrapped for JSONP when asked. */
+export function sendJsonText(reply: FastifyReply, params: RequestParams, format: ResponseFormat, text: string): FastifyReply {
   const callback = params.get('callback');
   if (callback !== undefined) {
     if (!CALLBACK.test(callback) || callback.length > 128) throw new ArcGisError(400, 'Unable to complete operation.', ["'callback' parameter is invalid"]);

@@ -5,18 +5,15 @@
  */
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { CatalogStore } from '../catalog/catalog-store.js';
 import type { ServiceManager } from '../catalog/service-manager.js';
 import type { QuadrangleConfig } from '../config/config.js';
-import { FeatureQueryError } from '../data/feature-source.js';
-import { WhereClauseError } from '../data/where/index.js';
-import { EsriGeometryError } from '../geo/esri-json.js';
-import { SpatialReferenceError } from '../geo/spatial-reference.js';
-import { WkbError } from '../geo/wkb.js';
 import { catalogFace } from '../faces/catalog/catalog-face.js';
 import { mapServerFace } from '../faces/mapserver/mapserver-face.js';
-import { ArcGisError, invalidQuery, invalidUrl } from './arcgis-error.js';
+import type { QueryOutcome, QueryTask } from '../faces/mapserver/query-operation.js';
+import { ArcGisError, invalidUrl } from './arcgis-error.js';
+import { toArcGisError } from './error-mapping.js';
 import { renderErrorPage } from './html/page.js';
 import { RequestParams } from './request-params.js';
 
@@ -25,21 +22,8 @@ export interface ServerContext {
   config: QuadrangleConfig;
   store: CatalogStore;
   services: ServiceManager;
-}
-
-/** Turns any thrown value into an ArcGisError with a safe message. */
-export function toArcGisError(error: unknown): ArcGisError {
-  if (error instanceof ArcGisError) return error;
-  if (error instanceof WhereClauseError) return invalidQuery(error.message);
-  if (error instanceof FeatureQueryError) return invalidQuery(error.message);
-  if (error instanceof SpatialReferenceError) return new ArcGisError(400, 'Unable to complete operation.', [`Invalid spatial reference: ${error.message}`]);
-  if (error instanceof EsriGeometryError) return new ArcGisError(400, 'Unable to complete operation.', [`'geometry' parameter is invalid: ${error.message}`]);
-  if (error instanceof WkbError) return new ArcGisError(500, 'Unable to complete operation.', ['stored geometry is unreadable']);
-  const fe = error as FastifyError;
-  if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return new ArcGisError(400, 'Unable to complete operation.', [fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body is too large' : 'request body cannot be read']);
-  }
-  return new ArcGisError(500, 'Unable to complete operation.', []);
+  /** Runs layer queries, in worker threads or in-process. */
+  runQuery: (task: QueryTask) => Promise<QueryOutcome>;
 }
 
 function requestedFormat(request: FastifyRequest): string {
