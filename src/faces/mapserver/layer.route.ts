@@ -8,7 +8,7 @@ import { sendResource } from '../../http/respond.js';
 import { getAndPost, pathParams } from '../route-helpers.js';
 import { layerJson } from './layer-json.js';
 import { findLayer } from './layer-lookup.js';
-import { buildLegend } from './legend.route.js';
+import { buildLegend, type LegendLayer } from './legend.route.js';
 import type { RouteContext } from './mapserver-face.js';
 import { serviceOf } from './mapserver-face.js';
 import { serviceCrumbs, serviceUrl } from './service-urls.js';
@@ -35,8 +35,9 @@ export function registerLayerRoutes({ app, ctx }: RouteContext): void {
     const service = serviceOf(request);
     const { layerId, imageId } = pathParams(request);
     const layer = findLayer(service, layerId);
-    const legend = await buildLegend(service, 96, 20, 20);
-    const item = legend.find((l) => l.layerId === layer.definition.id)?.legend.find((i) => i.url === imageId);
+    // Swatches of the default legend, or of any legend a client asked for at another size or dpi.
+    const legends = [await buildLegend(service, 96, 20, 20), ...[...service.memo.entries()].filter(([k]) => k.startsWith('legend:')).map(([, v]) => v as LegendLayer[])];
+    const item = legends.flatMap((legend) => legend.find((l) => l.layerId === layer.definition.id)?.legend ?? []).find((i) => i.url === imageId);
     if (!item) throw invalidUrl('The requested image was not found.');
     return reply.type(item.contentType).header('cache-control', 'public, max-age=86400').send(Buffer.from(item.imageData, 'base64'));
   });
