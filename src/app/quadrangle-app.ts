@@ -12,7 +12,7 @@ import { ServiceManager } from '../catalog/service-manager.js';
 import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
 import type { QuadrangleConfig } from '../config/config.js';
 import { createServer } from '../http/server.js';
-import { createQueryRunner } from '../workers/query-pool.js';
+import { createOperationRunner } from '../workers/operation-pool.js';
 import { generateSampleRegion } from '../sample/generate-sample-region.js';
 import { SAMPLE_DIR, SAMPLE_GPKG, sampleServiceDefinition } from '../sample/sample-service.js';
 
@@ -51,8 +51,8 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
   const store = new SqliteCatalogStore(join(config.dataDir, 'catalog.sqlite'));
   if (config.sampleOnEmpty) await ensureSampleService(config, store, log);
   const services = new ServiceManager(store, config.dataDir);
-  const queries = createQueryRunner({ threads: config.queryThreads, dataDir: config.dataDir, services });
-  const app = await createServer({ config, store, services, runQuery: (task) => queries.run(task) });
+  const operations = createOperationRunner({ threads: config.operationThreads, dataDir: config.dataDir, services });
+  const app = await createServer({ config, store, services, runOperation: (task) => operations.run(task) });
   const address = await app.listen({ port: config.port, host: config.host });
   const port = Number(new URL(address).port);
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -61,7 +61,7 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     async close() {
       await app.close();
-      await queries.close();
+      await operations.close();
       services.close();
       await store.close();
     },

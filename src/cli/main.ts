@@ -22,11 +22,11 @@ program.command('serve', { isDefault: true })
   .option('-p, --port <port>', 'TCP port (env PORT, default 6080)', integer)
   .option('--host <host>', 'interface to listen on (env HOST, default 0.0.0.0)')
   .option('-d, --data <dir>', 'data directory (env QUADRANGLE_DATA, default ./data)')
-  .option('--query-threads <n>', 'worker threads for layer queries (env QUADRANGLE_QUERY_THREADS, default: cores; 0 = main thread)', integer)
+  .option('--threads <n>', 'worker threads for map operations (env QUADRANGLE_THREADS, default: cores; 0 = main thread)', integer)
   .option('--no-sample', 'do not publish the sample region into an empty catalog')
   .option('--log-level <level>', 'silent, error, warn, info or debug')
-  .action(async (opts: { port?: number; host?: string; data?: string; sample: boolean; logLevel?: string; queryThreads?: number }) => {
-    const config = loadConfig({ port: opts.port, host: opts.host, dataDir: opts.data, sampleOnEmpty: opts.sample, logLevel: opts.logLevel as never, queryThreads: opts.queryThreads });
+  .action(async (opts: { port?: number; host?: string; data?: string; sample: boolean; logLevel?: string; threads?: number }) => {
+    const config = loadConfig({ port: opts.port, host: opts.host, dataDir: opts.data, sampleOnEmpty: opts.sample, logLevel: opts.logLevel as never, operationThreads: opts.threads });
     const running = await startQuadrangle(config, log);
     log(`Quadrangle listening on ${running.url}/${config.instance}/rest/services (data: ${config.dataDir})`);
     const stop = async () => { await running.close(); process.exit(0); };

@@ -19,8 +19,8 @@ export interface QuadrangleConfig {
   currentVersion: number;
   /** Generate and publish the sample region when the catalog has no services. Default true. */
   sampleOnEmpty: boolean;
-  /** Worker threads for layer queries; 0 runs them on the main thread. Default: one per core. */
-  queryThreads: number;
+  /** Worker threads for map operations (query, identify, find, export); 0 runs them on the main thread. Default: one per core. */
+  operationThreads: number;
   /** Request log level. */
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
 }
@@ -28,7 +28,7 @@ export interface QuadrangleConfig {
 export class ConfigError extends Error {}
 
 const DEFAULTS: QuadrangleConfig = {
-  port: 6080, host: '0.0.0.0', dataDir: 'data', instance: 'arcgis', currentVersion: 11.1, sampleOnEmpty: true, logLevel: 'warn', queryThreads: availableParallelism(),
+  port: 6080, host: '0.0.0.0', dataDir: 'data', instance: 'arcgis', currentVersion: 11.1, sampleOnEmpty: true, logLevel: 'warn', operationThreads: availableParallelism(),
 };
 
 /** Defaults, then the environment, then explicit options; validated. */
@@ -38,12 +38,12 @@ export function loadConfig(options: Partial<QuadrangleConfig> = {}, env: NodeJS.
   if (env.HOST) fromEnv.host = env.HOST;
   if (env.QUADRANGLE_DATA) fromEnv.dataDir = env.QUADRANGLE_DATA;
   if (env.QUADRANGLE_LOG_LEVEL) fromEnv.logLevel = env.QUADRANGLE_LOG_LEVEL as QuadrangleConfig['logLevel'];
-  if (env.QUADRANGLE_QUERY_THREADS) fromEnv.queryThreads = Number(env.QUADRANGLE_QUERY_THREADS);
+  if (env.QUADRANGLE_THREADS) fromEnv.operationThreads = Number(env.QUADRANGLE_THREADS);
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const c: QuadrangleConfig = { ...DEFAULTS, ...fromEnv, ...defined };
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new ConfigError(`port must be an integer from 0 to 65535, not ${c.port}`);
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(c.instance)) throw new ConfigError('instance must be 1–40 letters, digits, - or _');
-  if (!Number.isInteger(c.queryThreads) || c.queryThreads < 0 || c.queryThreads > 64) throw new ConfigError('queryThreads must be an integer from 0 to 64');
+  if (!Number.isInteger(c.operationThreads) || c.operationThreads < 0 || c.operationThreads > 64) throw new ConfigError('operationThreads must be an integer from 0 to 64');
   if (!['silent', 'error', 'warn', 'info', 'debug'].includes(c.logLevel)) throw new ConfigError(`unknown log level ${c.logLevel}`);
   return { ...c, dataDir: resolve(c.dataDir) };
 }

@@ -11,7 +11,7 @@ import type { ServiceManager } from '../catalog/service-manager.js';
 import type { QuadrangleConfig } from '../config/config.js';
 import { catalogFace } from '../faces/catalog/catalog-face.js';
 import { mapServerFace } from '../faces/mapserver/mapserver-face.js';
-import type { QueryOutcome, QueryTask } from '../faces/mapserver/query-operation.js';
+import type { OperationOutcome, OperationTask } from '../faces/mapserver/operation.js';
 import { ArcGisError, invalidUrl } from './arcgis-error.js';
 import { toArcGisError } from './error-mapping.js';
 import { renderErrorPage } from './html/page.js';
@@ -22,8 +22,8 @@ export interface ServerContext {
   config: QuadrangleConfig;
   store: CatalogStore;
   services: ServiceManager;
-  /** Runs layer queries, in worker threads or in-process. */
-  runQuery: (task: QueryTask) => Promise<QueryOutcome>;
+  /** Runs map service operations, in worker threads or in-process. */
+  runOperation: (task: OperationTask) => Promise<OperationOutcome>;
 }
 
 function requestedFormat(request: FastifyRequest): string {

@@ -9,6 +9,8 @@ import type { Capability } from '../../catalog/service-definition.js';
 import { ArcGisError, unsupportedOperation } from '../../http/arcgis-error.js';
 import type { ServerContext } from '../../http/server.js';
 import { pathParams } from '../route-helpers.js';
+import type { OperationTask } from './operation.js';
+import { registerIdentifyAndFindRoutes } from './identify.route.js';
 import { registerLayerRoutes } from './layer.route.js';
 import { registerLayersRoute } from './layers.route.js';
 import { registerLegendRoute } from './legend.route.js';
@@ -29,6 +31,14 @@ export function requireCapability(service: MapService, capability: Capability): 
   if (!service.definition.capabilities.includes(capability)) throw unsupportedOperation();
 }
 
+/** Runs an operation on the pool and returns its JSON text, or throws its ArcGIS error. */
+export async function runJsonOperation(ctx: ServerContext, task: OperationTask): Promise<string> {
+  const outcome = await ctx.runOperation(task);
+  if (!outcome.ok) throw new ArcGisError(outcome.code, outcome.message, outcome.details);
+  if (!('text' in outcome)) throw new ArcGisError(500, 'Unable to complete operation.', []);
+  return outcome.text;
+}
+
 export const mapServerFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   if (!app.hasRequestDecorator('mapService')) app.decorateRequest('mapService', null);
   app.addHook('preHandler', async (request) => {
@@ -43,6 +53,7 @@ export const mapServerFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (
   registerRootRoute(routes);
   registerLayersRoute(routes);
   registerLegendRoute(routes);
+  registerIdentifyAndFindRoutes(routes);
   registerLayerRoutes(routes);
   registerQueryRoute(routes);
 };

@@ -1,10 +1,9 @@
 /**
- * The layer `query` operation itself (mapserver.md §13), free of HTTP so it can run in a worker
- * thread: parameters in, the answer's text out (Esri JSON, pretty JSON or GeoJSON).
+ * The layer `query` operation (mapserver.md §13): features, IDs, count, extent, distinct values
+ * and statistics, as Esri JSON or GeoJSON.
  * @module faces/mapserver/query-operation
  */
 import type { MapLayer, MapService } from '../../catalog/map-service.js';
-import type { ServiceManager } from '../../catalog/service-manager.js';
 import type { FeatureRow, FieldInfo } from '../../data/feature-source.js';
 import { queryCount, queryDistinct, queryExtent, queryFeatures, queryIds, queryStatistics } from '../../data/layer-query.js';
 import { toEsriGeometry } from '../../geo/esri-json.js';
@@ -13,27 +12,11 @@ import { getTransform } from '../../geo/projection.js';
 import type { SpatialReference } from '../../geo/spatial-reference.js';
 import { srJson } from '../../geo/spatial-reference.js';
 import { ArcGisError, invalidParameter, invalidQuery } from '../../http/arcgis-error.js';
-import { toArcGisError } from '../../http/error-mapping.js';
-import { RequestParams } from '../../http/request-params.js';
+import type { RequestParams } from '../../http/request-params.js';
 import { envelopeJson } from './layer-json.js';
 import { findLayer } from './layer-lookup.js';
+import type { Operation } from './operation.js';
 import { readFilter, readOrderBy, readOutFields, readPaging, readShape, readStatistics, srParam } from './query-params.js';
-
-export type QueryFormat = 'html' | 'json' | 'pjson' | 'geojson';
-
-/** One query as it crosses to a worker: plain data only. */
-export interface QueryTask {
-  folder: string;
-  service: string;
-  layerId: string;
-  params: [string, string][];
-  format: QueryFormat;
-}
-
-/** The answer: final text for json/pjson/geojson, compact JSON of the body for html. */
-export type QueryOutcome =
-  | { ok: true; text: string }
-  | { ok: false; code: number; message: string; details: string[] };
 
 const WGS84: SpatialReference = { wkid: 4326, latestWkid: 4326 };
 
@@ -123,19 +106,10 @@ export function toGeoJson(body: Record<string, unknown>, objectIdField: string):
   return { type: 'FeatureCollection', features, ...(body.exceededTransferLimit ? { properties: { exceededTransferLimit: true } } : {}) };
 }
 
-/** Runs a query task against the services of `services`; never throws. */
-export async function executeQuery(services: ServiceManager, task: QueryTask): Promise<QueryOutcome> {
-  try {
-    const service = await services.get(task.folder, task.service);
-    if (!service) throw new ArcGisError(404, `Service ${task.folder ? `${task.folder}/` : ''}${task.service}/MapServer not found`, []);
-    const layer = findLayer(service, task.layerId);
-    if (!layer.source) throw new ArcGisError(400, 'Requested operation is not supported by this service.', ['group layers cannot be queried']);
-    const params = new RequestParams(Object.fromEntries(task.params));
-    const body = runQuery(params, service, layer, task.format);
-    const out = task.format === 'geojson' ? toGeoJson(body, layer.source.schema.objectIdField) : body;
-    return { ok: true, text: JSON.stringify(out, null, task.format === 'pjson' ? 2 : undefined) };
-  } catch (e) {
-    const err = toArcGisError(e);
-    return { ok: false, code: err.code, message: err.message, details: err.details };
-  }
-}
+/** Layer query: the layer in the URL, Esri JSON or GeoJSON out. */
+export const queryOperation: Operation = ({ service, params, task }) => {
+  const layer = findLayer(service, task.layerId);
+  if (!layer.source) throw new ArcGisError(400, 'Requested operation is not supported by this service.', ['group layers cannot be queried']);
+  const body = runQuery(params, service, layer, task.format);
+  return { json: task.format === 'geojson' ? toGeoJson(body, layer.source.schema.objectIdField) : body };
+};

@@ -5,6 +5,7 @@
  */
 import type { MapLayer, MapService } from '../../catalog/map-service.js';
 import type { FieldInfo, OrderBy } from '../../data/feature-source.js';
+import type { Envelope } from '../../geo/geometry.js';
 import type { OutputShape, QueryFilter, StatisticDefinition } from '../../data/layer-query.js';
 import { STATISTIC_TYPES } from '../../data/layer-query.js';
 import type { WhereNode } from '../../data/where/index.js';
@@ -158,3 +159,53 @@ export function readShape(params: RequestParams, layer: MapLayer, outSr: Spatial
   };
 }
 
+
+/**
+ * `layerDefs`: JSON `{"0": "where", …}`, JSON `[{"layerId": 0, "where": "…"}]` or the legacy
+ * `0:where;1:where` form (mapserver.md §6). Each clause is parsed on its own.
+ */
+export function readLayerDefs(params: RequestParams): Map<number, WhereNode> {
+  const text = params.get('layerDefs');
+  const defs = new Map<number, WhereNode>();
+  if (text === undefined) return defs;
+  const add = (id: unknown, where: unknown) => {
+    const n = Number(id);
+    if (!Number.isInteger(n) || n < 0 || typeof where !== 'string') throw invalidParameter('layerDefs', 'expected layer IDs with where clauses');
+    if (where.trim()) defs.set(n, parseWhereParam(where, 'layerDefs'));
+  };
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    let json: unknown;
+    try { json = JSON.parse(trimmed); } catch { throw invalidParameter('layerDefs', 'not valid JSON'); }
+    if (Array.isArray(json)) for (const d of json) add((d as Record<string, unknown>)?.layerId, (d as Record<string, unknown>)?.where);
+    else for (const [id, where] of Object.entries(json as Record<string, unknown>)) add(id, where);
+  } else {
+    for (const part of trimmed.split(';').filter((p) => p.trim())) {
+      const i = part.indexOf(':');
+      if (i < 1) throw invalidParameter('layerDefs', "expected 'id:where;id:where'");
+      add(part.slice(0, i).trim(), part.slice(i + 1));
+    }
+  }
+  return defs;
+}
+
+/** The layer's own definition expression ANDed with a request's layerDefs entry. */
+export function layerWhere(layer: MapLayer, layerDefs: Map<number, WhereNode>): WhereNode | undefined {
+  const own = layer.definition.definitionExpression ? parseWhereParam(layer.definition.definitionExpression, 'definitionExpression') : undefined;
+  return combineWhere(own, layerDefs.get(layer.definition.id));
+}
+
+/** Parses an `xmin,ymin,xmax,ymax` (or envelope JSON) parameter. */
+export function envelopeParam(params: RequestParams, name: string): Envelope {
+  const text = params.required(name).trim();
+  let values: unknown[];
+  if (text.startsWith('{')) {
+    let j: Record<string, unknown>;
+    try { j = JSON.parse(text); } catch { throw invalidParameter(name, 'not valid JSON'); }
+    values = [j.xmin, j.ymin, j.xmax, j.ymax];
+  } else values = text.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
+  const [xmin, ymin, xmax, ymax] = values as number[];
+  if (values.length !== 4 || !values.every((v) => typeof v === 'number' && Number.isFinite(v))) throw invalidParameter(name, 'expected xmin,ymin,xmax,ymax');
+  if (!(xmin! < xmax! && ymin! < ymax!)) throw invalidParameter(name, 'xmin must be below xmax and ymin below ymax');
+  return { xmin: xmin!, ymin: ymin!, xmax: xmax!, ymax: ymax! };
+}

@@ -11,8 +11,7 @@ import { resolveFormat, sendHtml, sendJsonText } from '../../http/respond.js';
 import { getAndPost, pathParams } from '../route-helpers.js';
 import { findLayer } from './layer-lookup.js';
 import type { RouteContext } from './mapserver-face.js';
-import { requireCapability, serviceOf } from './mapserver-face.js';
-import type { QueryTask } from './query-operation.js';
+import { requireCapability, runJsonOperation, serviceOf } from './mapserver-face.js';
 import { serviceCrumbs, serviceUrl } from './service-urls.js';
 
 const FORM_FIELDS: FormField[] = [
@@ -62,10 +61,7 @@ export function registerQueryRoute(routes: RouteContext): void {
     const ran = format !== 'html' || ['where', 'text', 'objectIds', 'geometry', 'outStatistics'].some((p) => params.has(p));
     let text: string | null = null;
     if (ran) {
-      const task: QueryTask = { folder, service: name!, layerId: layerId!, params: params.entries(), format };
-      const outcome = await ctx.runQuery(task);
-      if (!outcome.ok) throw new ArcGisError(outcome.code, outcome.message, outcome.details);
-      text = outcome.text;
+      text = await runJsonOperation(ctx, { operation: 'query', folder, service: name!, layerId: layerId!, params: params.entries(), format });
     }
     if (format === 'html') return sendHtml(reply, htmlPage(ctx, service, layer, params, text === null ? null : JSON.parse(text)));
     return sendJsonText(reply, params, format, text!);

@@ -67,6 +67,10 @@ export function registerRootRoute({ app, ctx }: RouteContext): void {
             renderLinks('Tables', (body.tables as { id: number; name: string }[] | undefined ?? []).map((l) => ({ label: `${l.name} (${l.id})`, href: `${url}/${l.id}` }))),
             renderProperties(body, ['layers', 'tables']),
             renderLinks('Child resources', [{ label: 'Layers', href: `${url}/layers` }, { label: 'Legend', href: `${url}/legend` }]),
+            renderLinks('Supported operations', [
+              ...(service.definition.capabilities.includes('Query') ? [{ label: 'Identify', href: `${url}/identify` }] : []),
+              ...(service.definition.capabilities.includes('Data') ? [{ label: 'Find', href: `${url}/find` }] : []),
+            ]),
             '<h3>Service options</h3>', renderForm(url, [{ name: 'returnUpdates', kind: 'select', options: ['false', 'true'], value: 'false' }]),
           ],
         });

@@ -1,0 +1,14 @@
+/**
+ * The table of map service operations that run off the event loop.
+ * @module faces/mapserver/operations
+ */
+import type { Operation } from './operation.js';
+import { findOperation } from './find-operation.js';
+import { identifyOperation } from './identify-operation.js';
+import { queryOperation } from './query-operation.js';
+
+export const MAP_OPERATIONS: Record<string, Operation> = {
+  query: queryOperation,
+  identify: identifyOperation,
+  find: findOperation,
+};
