@@ -1,91 +1,35 @@
 /**
  * Legend swatches: an Esri symbol (mapserver.md §15.3) drawn into a small PNG, as ArcGIS
- * returns them from `legend`. Sizes are in points, scaled to the requested dpi.
+ * returns them from `legend`. Sizes are in points, scaled to the requested dpi. Swatches are
+ * drawn through the map's own symbol codecs and canvas backend, so a legend shows exactly
+ * what the map draws (dash patterns, hatch spacing, marker shapes).
  * @module carto/symbol-swatch
  */
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { renderPng } from '../render/render-png.js';
+import type { DisplayItem } from './display-list.js';
+import { decodeSymbol, type SymbolStyle } from './symbol-codec.js';
 
-type Color = number[] | null | undefined;
+/** An Esri symbol as JSON (mapserver.md §15.3). */
 export type EsriSymbol = Record<string, unknown>;
 
-const css = (c: Color): string | null => (Array.isArray(c) && c.length >= 3 && (c[3] ?? 255) > 0
-  ? `rgba(${c[0]},${c[1]},${c[2]},${((c[3] ?? 255) / 255).toFixed(3)})` : null);
+/** Symbols drawn into a swatch; pictures answer with their own image instead. */
+type DrawnStyle = Exclude<SymbolStyle, { kind: 'picture' }>;
 
-/** Dash patterns in multiples of the line width (ArcGIS esriSLS styles). */
-export const DASHES: Record<string, number[]> = {
-  esriSLSSolid: [], esriSLSDash: [4, 3], esriSLSDashDot: [4, 3, 1, 3], esriSLSDashDotDot: [4, 3, 1, 3, 1, 3],
-  esriSLSDot: [1, 3], esriSLSLongDash: [8, 3], esriSLSShortDash: [2, 2],
-};
-
-function strokeLine(ctx: SKRSContext2D, sym: EsriSymbol | undefined, k: number): boolean {
-  if (!sym || sym.style === 'esriSLSNull') return false;
-  const color = css(sym.color as Color);
-  if (!color) return false;
-  const width = Math.max(0.5, Number(sym.width ?? 1) * k);
-  ctx.strokeStyle = color;
-  ctx.lineWidth = width;
-  ctx.setLineDash((DASHES[String(sym.style ?? 'esriSLSSolid')] ?? []).map((d) => d * width));
-  return true;
-}
-
-/** Hatch line directions of esriSFS styles, as [dx, dy] unit steps. */
-const HATCHES: Record<string, [number, number][]> = {
-  esriSFSHorizontal: [[1, 0]], esriSFSVertical: [[0, 1]], esriSFSForwardDiagonal: [[1, -1]], esriSFSBackwardDiagonal: [[1, 1]],
-  esriSFSCross: [[1, 0], [0, 1]], esriSFSDiagonalCross: [[1, -1], [1, 1]],
-};
-
-type Painter = (ctx: SKRSContext2D, sym: EsriSymbol, w: number, h: number, k: number) => void;
-
-const PAINTERS: Record<string, Painter> = {
-  esriSMS: (ctx, sym, w, h, k) => {
-    const size = Math.min(Math.max(2, Number(sym.size ?? 8) * k), Math.min(w, h) - 2);
-    const r = size / 2, cx = w / 2, cy = h / 2;
-    ctx.beginPath();
-    switch (sym.style) {
-      case 'esriSMSSquare': ctx.rect(cx - r, cy - r, size, size); break;
-      case 'esriSMSDiamond': ctx.moveTo(cx, cy - r); ctx.lineTo(cx + r, cy); ctx.lineTo(cx, cy + r); ctx.lineTo(cx - r, cy); ctx.closePath(); break;
-      case 'esriSMSTriangle': ctx.moveTo(cx, cy - r); ctx.lineTo(cx + r, cy + r); ctx.lineTo(cx - r, cy + r); ctx.closePath(); break;
-      case 'esriSMSCross': ctx.moveTo(cx - r, cy); ctx.lineTo(cx + r, cy); ctx.moveTo(cx, cy - r); ctx.lineTo(cx, cy + r); break;
-      case 'esriSMSX': ctx.moveTo(cx - r, cy - r); ctx.lineTo(cx + r, cy + r); ctx.moveTo(cx + r, cy - r); ctx.lineTo(cx - r, cy + r); break;
-      default: ctx.arc(cx, cy, r, 0, Math.PI * 2);
-    }
-    const open = sym.style === 'esriSMSCross' || sym.style === 'esriSMSX';
-    const fill = css(sym.color as Color);
-    if (!open && fill) { ctx.fillStyle = fill; ctx.fill(); }
-    const outline = (sym.outline as EsriSymbol | undefined) ?? (open ? { color: sym.color, width: 1 } : undefined);
-    if (strokeLine(ctx, outline, k)) ctx.stroke();
-  },
-  esriSLS: (ctx, sym, w, h, k) => {
-    if (!strokeLine(ctx, sym, k)) return;
-    ctx.beginPath();
-    ctx.moveTo(1, h / 2);
-    ctx.lineTo(w - 1, h / 2);
-    ctx.stroke();
-  },
-  esriSFS: (ctx, sym, w, h, k) => {
-    const fill = css(sym.color as Color);
-    const style = String(sym.style ?? 'esriSFSSolid');
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(1, 1, w - 2, h - 2);
-    ctx.clip();
-    if (fill && style === 'esriSFSSolid') { ctx.fillStyle = fill; ctx.fillRect(0, 0, w, h); }
-    for (const [dx, dy] of HATCHES[style] ?? []) {
-      if (!fill) break;
-      ctx.strokeStyle = fill;
-      ctx.lineWidth = k;
-      ctx.setLineDash([]);
-      ctx.beginPath();
-      const step = 6 * k;
-      for (let t = -Math.max(w, h) * 2; t < Math.max(w, h) * 2; t += step) {
-        ctx.moveTo(dy === 0 ? 0 : t, dy === 0 ? t : 0);
-        ctx.lineTo(dy === 0 ? w : t + dx * h * 4, dy === 0 ? t : dy * h * 4);
-      }
-      ctx.stroke();
-    }
-    ctx.restore();
-    if (strokeLine(ctx, sym.outline as EsriSymbol | undefined, k)) ctx.strokeRect(1, 1, w - 2, h - 2);
-  },
+/** One swatch layout per symbol kind, in a `w` × `h` px image. */
+const SWATCH_ITEMS: { [K in DrawnStyle['kind']]: (style: Extract<DrawnStyle, { kind: K }>, w: number, h: number) => DisplayItem[] } = {
+  // A marker keeps a pixel of margin, however large its symbol.
+  marker: (s, w, h) => [{
+    kind: 'marker', shape: s.shape, points: Float64Array.of(w / 2, h / 2), size: Math.min(Math.max(2, s.size), Math.min(w, h) - 2), sizes: null,
+    angle: s.angle, angles: null, fill: s.fill, stroke: s.stroke, opacity: 1,
+  }],
+  line: (s, w, h) => [{
+    kind: 'path', coords: Float64Array.of(1, h / 2, w - 1, h / 2), offsets: Uint32Array.of(0, 2), closed: false,
+    fill: null, hatch: null, picture: null, stroke: s.stroke, opacity: 1,
+  }],
+  fill: (s, w, h) => [{
+    kind: 'path', coords: Float64Array.of(1, 1, w - 1, 1, w - 1, h - 1, 1, h - 1), offsets: Uint32Array.of(0, 4), closed: true,
+    fill: s.fill, hatch: s.hatch, picture: s.picture, stroke: s.stroke, opacity: 1,
+  }],
 };
 
 /**
@@ -96,9 +40,7 @@ export async function renderSwatch(symbol: EsriSymbol | null | undefined, width:
   if (symbol && (symbol.type === 'esriPMS' || symbol.type === 'esriPFS') && typeof symbol.imageData === 'string') {
     return Buffer.from(symbol.imageData, 'base64');
   }
-  const canvas = createCanvas(width, height);
-  const ctx = canvas.getContext('2d');
-  const painter = symbol ? PAINTERS[String(symbol.type)] : undefined;
-  if (symbol && painter) painter(ctx, symbol, width, height, dpi / 72);
-  return canvas.encode('png');
+  const style = decodeSymbol(symbol, dpi / 72);
+  const items = style && style.kind !== 'picture' ? (SWATCH_ITEMS[style.kind] as (s: DrawnStyle, w: number, h: number) => DisplayItem[])(style, width, height) : [];
+  return renderPng({ width, height, dpi, background: null, items }, { mode: 'png32' });
 }

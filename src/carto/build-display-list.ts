@@ -1,0 +1,47 @@
+/**
+ * The map engine's front: a MapRequest becomes a display list. Layers are painted bottom to top,
+ * then labels are placed over them, avoiding each other and the point symbols.
+ * @module carto/build-display-list
+ */
+import { CollisionIndex, type CollisionIndexOptions } from './collision-index.js';
+import type { DisplayItem, DisplayList } from './display-list.js';
+import { esriColor } from './esri-color.js';
+import type { LabelCandidate } from './label-candidate.js';
+import { placeLabels } from './label-placer.js';
+import { paintLayer, type PaintContext } from './layer-painter.js';
+import type { MapRequest } from './map-request.js';
+import { TextMeasurer } from './text-measurer.js';
+import { ViewTransform } from './view-transform.js';
+import { warnOnce, type Warn } from './warn-once.js';
+
+/** Options of `buildDisplayList`. */
+export interface BuildOptions {
+  /** [warn=warnOnce] Receives warnings about drawingInfo that cannot be honoured. */
+  warn?: Warn;
+  /** Grid of the label collision index. */
+  collision?: CollisionIndexOptions;
+}
+
+/**
+ * Builds the display list of a map: items in px of the `width` × `height` image, y down.
+ * Symbol sizes (pt) become px at `request.dpi`.
+ */
+export function buildDisplayList(request: MapRequest, options: BuildOptions = {}): DisplayList {
+  const { width, height } = request;
+  const k = request.dpi / 72;
+  const rotation = request.rotation ?? 0;
+  const items: DisplayItem[] = [];
+  const candidates: LabelCandidate[] = [];
+  const pc: PaintContext = {
+    view: new ViewTransform(request.extent, width, height, rotation), width, height, k, rotation, scale: request.scale,
+    items, candidates, obstacles: [], obstacleOwners: [], warn: options.warn ?? warnOnce,
+  };
+  request.layers.forEach((layer, i) => paintLayer(layer, i, pc));
+  if (candidates.length) {
+    const index = new CollisionIndex(width, height, options.collision);
+    const boxes = Float64Array.from(pc.obstacles);
+    for (let i = 0; i < pc.obstacleOwners.length; i++) index.insert(boxes.subarray(i * 4, i * 4 + 4), pc.obstacleOwners[i]);
+    items.push(...placeLabels(candidates, { index, measurer: new TextMeasurer(), k }));
+  }
+  return { width, height, dpi: request.dpi, background: request.background && esriColor(request.background), items };
+}

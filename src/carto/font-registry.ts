@@ -1,0 +1,49 @@
+/**
+ * The fonts maps are drawn with. Measuring and drawing must use the very same faces, so the
+ * DejaVu families are registered once with Skia and every Esri font family resolves to one of
+ * them (mapserver.md §15.5: fonts that are not installed fall back to DejaVu Sans).
+ * @module carto/font-registry
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { GlobalFonts } from '@napi-rs/canvas';
+import type { FontSpec } from './display-list.js';
+
+const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
+
+/** The default face, and the one any unknown family falls back to. */
+const DEFAULT_FONT_FAMILY = 'DejaVu Sans';
+
+/** Registered families and their files (regular, bold, oblique or italic, bold oblique). */
+const FAMILY_FILES: Record<string, readonly string[]> = {
+  'DejaVu Sans': ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf', 'DejaVuSans-BoldOblique.ttf'],
+  'DejaVu Serif': ['DejaVuSerif.ttf', 'DejaVuSerif-Bold.ttf', 'DejaVuSerif-Italic.ttf', 'DejaVuSerif-BoldItalic.ttf'],
+};
+
+/** Lower-cased Esri family names that read better in the serif face than in the sans fallback. */
+const SERIF_ALIASES = new Set(['serif', 'times', 'times new roman', 'georgia', 'garamond', 'dejavu serif', 'book antiqua', 'palatino linotype']);
+
+let registered = false;
+
+/** Registers the DejaVu faces with Skia; later calls do nothing. */
+export function registerMapFonts(): void {
+  if (registered) return;
+  registered = true;
+  for (const [family, files] of Object.entries(FAMILY_FILES)) {
+    for (const file of files) {
+      const path = join(FONT_DIR, file);
+      if (existsSync(path)) GlobalFonts.registerFromPath(path, family);
+    }
+  }
+}
+
+/** The registered family an Esri `font.family` is drawn with. */
+export function resolveFontFamily(family: unknown): string {
+  const name = typeof family === 'string' ? family.trim().toLowerCase() : '';
+  return SERIF_ALIASES.has(name) ? 'DejaVu Serif' : DEFAULT_FONT_FAMILY;
+}
+
+/** The CSS font shorthand of a font, for a canvas context (size in px). */
+export function cssFont(font: FontSpec): string {
+  return `${font.style} ${font.weight} ${font.size}px "${font.family}"`;
+}
