@@ -13,8 +13,12 @@ import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
 import type { QuadrangleConfig } from '../config/config.js';
 import { createServer } from '../http/server.js';
 import { createOperationRunner } from '../workers/operation-pool.js';
+import { OutputStore } from '../output/output-store.js';
 import { generateSampleRegion } from '../sample/generate-sample-region.js';
 import { SAMPLE_DIR, SAMPLE_GPKG, sampleServiceDefinition } from '../sample/sample-service.js';
+
+/** Export images stay reachable for ten minutes (mapserver.md §6). */
+const OUTPUT_LIFETIME_MS = 10 * 60_000;
 
 export interface RunningQuadrangle {
   app: FastifyInstance;
@@ -52,7 +56,10 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
   if (config.sampleOnEmpty) await ensureSampleService(config, store, log);
   const services = new ServiceManager(store, config.dataDir);
   const operations = createOperationRunner({ threads: config.operationThreads, dataDir: config.dataDir, services });
-  const app = await createServer({ config, store, services, runOperation: (task) => operations.run(task) });
+  const outputs = new OutputStore(join(config.dataDir, 'output'));
+  const app = await createServer({ config, store, services, outputs, runOperation: (task) => operations.run(task) });
+  const sweeper = setInterval(() => { outputs.sweep(OUTPUT_LIFETIME_MS).catch(() => {}); }, 60_000);
+  sweeper.unref();
   const address = await app.listen({ port: config.port, host: config.host });
   const port = Number(new URL(address).port);
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -60,6 +67,7 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
     app,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     async close() {
+      clearInterval(sweeper);
       await app.close();
       await operations.close();
       services.close();

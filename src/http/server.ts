@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { CatalogStore } from '../catalog/catalog-store.js';
 import type { ServiceManager } from '../catalog/service-manager.js';
 import type { QuadrangleConfig } from '../config/config.js';
+import type { OutputStore } from '../output/output-store.js';
 import { catalogFace } from '../faces/catalog/catalog-face.js';
 import { mapServerFace } from '../faces/mapserver/mapserver-face.js';
 import type { OperationOutcome, OperationTask } from '../faces/mapserver/operation.js';
@@ -22,6 +23,8 @@ export interface ServerContext {
   config: QuadrangleConfig;
   store: CatalogStore;
   services: ServiceManager;
+  /** Files handed back by URL (export images, job outputs). */
+  outputs: OutputStore;
   /** Runs map service operations, in worker threads or in-process. */
   runOperation: (task: OperationTask) => Promise<OperationOutcome>;
 }

@@ -8,9 +8,11 @@ import { ArcGisError } from '../../http/arcgis-error.js';
 import { renderLinks, renderPage, renderProperties } from '../../http/html/page.js';
 import { sendResource } from '../../http/respond.js';
 import { getAndPost, pathParams } from '../route-helpers.js';
+import { registerOutputFiles } from './output-files.route.js';
 
 export const catalogFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const base = `/${ctx.config.instance}/rest`;
+  registerOutputFiles(app, ctx);
 
   getAndPost(app, '/info', (_req, reply, params) => sendResource(reply, params,
     () => ({

@@ -10,6 +10,7 @@ import { ArcGisError, unsupportedOperation } from '../../http/arcgis-error.js';
 import type { ServerContext } from '../../http/server.js';
 import { pathParams } from '../route-helpers.js';
 import type { OperationTask } from './operation.js';
+import { registerExportRoute } from './export.route.js';
 import { registerIdentifyAndFindRoutes } from './identify.route.js';
 import { registerLayerRoutes } from './layer.route.js';
 import { registerLayersRoute } from './layers.route.js';
@@ -54,6 +55,7 @@ export const mapServerFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (
   registerLayersRoute(routes);
   registerLegendRoute(routes);
   registerIdentifyAndFindRoutes(routes);
+  registerExportRoute(routes);
   registerLayerRoutes(routes);
   registerQueryRoute(routes);
 };

@@ -24,7 +24,7 @@ export interface OperationTask {
 }
 
 /** What an operation produces: a JSON body, or bytes with their type. */
-export type OperationResult = { json: unknown } | { data: Uint8Array; contentType: string };
+export type OperationResult = { json: unknown } | { data: Uint8Array; contentType: string; meta?: unknown };
 
 export type Operation = (call: { service: MapService; params: RequestParams; task: OperationTask }) => OperationResult | Promise<OperationResult>;
 
@@ -34,7 +34,7 @@ export type Operation = (call: { service: MapService; params: RequestParams; tas
  */
 export type OperationOutcome =
   | { ok: true; text: string }
-  | { ok: true; data: Uint8Array; contentType: string }
+  | { ok: true; data: Uint8Array; contentType: string; meta?: unknown }
   | { ok: false; code: number; message: string; details: string[] };
 
 /** Runs `task` with the operation of that name from `operations`; never throws. */
@@ -45,7 +45,7 @@ export async function executeOperation(operations: Record<string, Operation>, se
     const service = await services.get(task.folder, task.service);
     if (!service) throw new ArcGisError(404, `Service ${task.folder ? `${task.folder}/` : ''}${task.service}/MapServer not found`, []);
     const result = await operation({ service, params: new RequestParams(Object.fromEntries(task.params)), task });
-    if ('data' in result) return { ok: true, data: result.data, contentType: result.contentType };
+    if ('data' in result) return { ok: true, data: result.data, contentType: result.contentType, meta: result.meta };
     return { ok: true, text: JSON.stringify(result.json, null, task.format === 'pjson' ? 2 : undefined) };
   } catch (e) {
     const err = toArcGisError(e);

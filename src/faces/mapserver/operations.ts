@@ -3,6 +3,7 @@
  * @module faces/mapserver/operations
  */
 import type { Operation } from './operation.js';
+import { exportOperation } from './export-operation.js';
 import { findOperation } from './find-operation.js';
 import { identifyOperation } from './identify-operation.js';
 import { queryOperation } from './query-operation.js';
@@ -11,4 +12,5 @@ export const MAP_OPERATIONS: Record<string, Operation> = {
   query: queryOperation,
   identify: identifyOperation,
   find: findOperation,
+  export: exportOperation,
 };
