@@ -33,15 +33,17 @@ function requestedFormat(request: FastifyRequest): string {
   return new RequestParams(request.query, request.body).get('f')?.trim().toLowerCase() ?? 'html';
 }
 
-/** Writes the envelope: HTTP 200 for json/pjson, the code as status otherwise (mapserver.md §2). */
+/**
+ * Writes the envelope (mapserver.md §2): an HTML page with the code as status for f=html; JSON
+ * with HTTP 200 for json, pjson and any format the resource does not know.
+ */
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: ArcGisError): FastifyReply {
   const envelope = { error: { code: err.code, message: err.message, details: err.details } };
   const f = requestedFormat(request);
-  if (f === 'json' || f === 'pjson' || f === 'geojson') {
-    return reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify(envelope, null, f === 'pjson' ? 2 : undefined));
-  }
-  if (f === 'html' || !['image', 'kmz'].includes(f)) return reply.code(err.code).type('text/html; charset=utf-8').send(renderErrorPage(err.code, err.message, err.details));
-  return reply.code(err.code).type('application/json; charset=utf-8').send(JSON.stringify(envelope));
+  if (f === 'html') return reply.code(err.code).type('text/html; charset=utf-8').send(renderErrorPage(err.code, err.message, err.details));
+  // Images, KMZ and tiles have no JSON to carry the error, so the status says it too.
+  const status = f === 'image' || f === 'kmz' ? err.code : 200;
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(envelope, null, f === 'pjson' ? 2 : undefined));
 }
 
 export async function createServer(ctx: ServerContext): Promise<FastifyInstance> {
@@ -49,6 +51,13 @@ export async function createServer(ctx: ServerContext): Promise<FastifyInstance>
     logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
     bodyLimit: 10 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Requests Node cannot parse (over-long URLs above all) still get the ArcGIS envelope.
+    clientErrorHandler: (err, socket) => {
+      const tooLarge = (err as { code?: string }).code === 'HPE_HEADER_OVERFLOW';
+      const body = JSON.stringify({ error: { code: 400, message: 'Unable to complete operation.', details: [tooLarge ? 'the request URL or headers are too large; send long requests with POST' : 'malformed HTTP request'] } });
+      if (socket.writable) socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      else socket.destroy();
+    },
   });
   await app.register(cors, { origin: true, credentials: true, methods: ['GET', 'POST', 'OPTIONS'] });
   await app.register(formbody, { bodyLimit: 10 * 1024 * 1024 });

@@ -18,8 +18,11 @@ describe('MapServer root', () => {
     assert.deepEqual(root.spatialReference, { wkid: 32630, latestWkid: 32630 });
     assert.equal(root.units, 'esriMeters');
     assert.equal(root.capabilities, 'Map,Query,Data');
+    // The sheet indexes reach past the region to whole sheets; the full extent holds them all.
     const e = root.fullExtent;
-    assert.ok(e.xmin >= 339000 && e.xmax <= 401000 && e.ymin >= 6279000 && e.ymax <= 6341000, JSON.stringify(e));
+    assert.ok(e.xmin <= 340000 && e.xmax >= 400000 && e.ymin <= 6280000 && e.ymax >= 6340000, JSON.stringify(e));
+    const tm100 = await getJson(`${ms}/16`);
+    assert.deepEqual(e, tm100.extent, 'the largest sheets set the full extent');
     const group = root.layers.find((l: any) => l.type === 'Group Layer');
     assert.deepEqual(group.subLayerIds, [14, 15, 16]);
     const tm50 = root.layers.find((l: any) => l.id === 15);

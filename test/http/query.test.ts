@@ -133,7 +133,10 @@ describe('query: bad input', () => {
     const deep = `${'('.repeat(5000)}1=1${')'.repeat(5000)}`;
     assert.equal((await postForm(`${ms}/4/query`, { where: deep })).error.code, 400);
     assert.equal((await postForm(`${ms}/4/query`, { where: `CLASS = '${'x'.repeat(200000)}'`, returnCountOnly: true })).error?.code ?? 200, 400);
-    assert.equal((await getJson(`${ms}/4/query`, { geometry: `{"rings":${'['.repeat(3000)}${']'.repeat(3000)}}` })).error.code, 400);
+    assert.equal((await postForm(`${ms}/4/query`, { geometry: `{"rings":${'['.repeat(3000)}${']'.repeat(3000)}}` })).error.code, 400);
+    const tooLong = await fetch(`${ms}/4/query?f=json&where=${'1%3D1%20AND%20'.repeat(3000)}1%3D1`);
+    assert.equal(tooLong.status, 431, 'a URL beyond what HTTP parsing takes');
+    assert.match((await tooLong.json()).error.details[0], /POST/);
     const root = await getJson(ms);
     assert.equal(root.mapName, 'Layers', 'the server is still up');
   });

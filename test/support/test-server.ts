@@ -12,12 +12,15 @@ import { ensureSampleData, startQuadrangle, type RunningQuadrangle } from '../..
 import { loadConfig } from '../../src/config/config.js';
 import { SAMPLE_DIR } from '../../src/sample/sample-service.js';
 
-const sampleSources = fileURLToPath(new URL('../../src/sample/', import.meta.url));
+const src = fileURLToPath(new URL('../../src/', import.meta.url));
+/** Everything that decides the sample files' bytes. */
+const GENERATOR_FILES = ['data/geopackage/geopackage-writer.ts', 'data/geopackage/gpkg-geometry.ts', 'geo/wkb.ts', 'terrain/geotiff-writer.ts'];
 
 /** A cache key that changes whenever the generator's code does. */
 function generatorVersion(): string {
   const hash = createHash('sha1');
-  for (const f of readdirSync(sampleSources).sort()) if (f.endsWith('.ts') && !f.endsWith('.test.ts')) hash.update(readFileSync(join(sampleSources, f)));
+  const sample = readdirSync(join(src, 'sample')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => `sample/${f}`);
+  for (const f of [...sample, ...GENERATOR_FILES].sort()) hash.update(readFileSync(join(src, f)));
   return hash.digest('hex').slice(0, 12);
 }
 

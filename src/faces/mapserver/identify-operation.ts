@@ -35,11 +35,12 @@ export const identifyOperation: Operation = ({ service, params }) => {
   if (tolerance === undefined) throw missingParameter('tolerance');
   const mapExtent = envelopeParam(params, 'mapExtent');
   const display = imageDisplayParam(params);
-  let sr = srParam(params, 'sr');
-  if (!sr && parsed.spatialReference) {
-    try { sr = parseSpatialReference(parsed.spatialReference); } catch { throw invalidParameter('geometry', 'its spatialReference is invalid'); }
+  // `sr` is the SR of mapExtent and of the results; a geometry that carries its own SR keeps it.
+  const sr = srParam(params, 'sr') ?? service.spatialReference;
+  let geometrySr = sr;
+  if (parsed.spatialReference) {
+    try { geometrySr = parseSpatialReference(parsed.spatialReference) ?? sr; } catch { throw invalidParameter('geometry', 'its spatialReference is invalid'); }
   }
-  sr ??= service.spatialReference;
   const { mode, ids } = parseLayersOption(params.get('layers'));
   const layerDefs = readLayerDefs(params);
   const returnGeometry = params.bool('returnGeometry', true);
@@ -57,7 +58,7 @@ export const identifyOperation: Operation = ({ service, params }) => {
   let exceeded = false;
   for (const layer of selectLayers(service, mode, ids, scale)) {
     const source = layer.source!;
-    const geometry = transformGeometry(parsed.geometry, getTransform(sr, layer.spatialReference));
+    const geometry = transformGeometry(parsed.geometry, getTransform(geometrySr, layer.spatialReference));
     const distance = toleranceMetres / metresPerUnit(layer.spatialReference);
     const spatial = distance > 0 ? prepareDistanceFilter(geometry, 'esriSpatialRelIntersects', distance)! : prepareFilter(geometry, 'esriSpatialRelIntersects');
     const found = queryFeatures(source, {
