@@ -32,8 +32,12 @@ export type Log = (message: string) => void;
 /** Generates the sample region into the data directory unless it is already there. */
 export async function ensureSampleData(dataDir: string, log: Log, options: { force?: boolean; seed?: number } = {}): Promise<void> {
   if (!options.force && existsSync(join(dataDir, SAMPLE_GPKG))) return;
-  log('Generating the sample region (first start; takes about half a minute)…');
-  const summary = await generateSampleRegion({ outDir: join(dataDir, SAMPLE_DIR), seed: options.seed });
+  log('Generating the sample region (takes about half a minute)…');
+  let lastStep = '';
+  const summary = await generateSampleRegion({
+    outDir: join(dataDir, SAMPLE_DIR), seed: options.seed,
+    onProgress: (step, fraction) => { if (step !== lastStep) { lastStep = step; log(`  ${String(Math.round(fraction * 100)).padStart(3)}%  ${step}`); } },
+  });
   log(`Sample region: ${summary.totalFeatures} features in ${(summary.elapsedMs / 1000).toFixed(1)} s`);
 }
 

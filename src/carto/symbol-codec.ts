@@ -3,9 +3,9 @@
  * small functions keyed by symbol `type`. esriTS lives in text-symbol.ts, since only labels use it.
  * @module carto/symbol-codec
  */
-import { Image } from '@napi-rs/canvas';
 import type { HatchStyle, MarkerShape, PictureStyle, Rgba, StrokeStyle } from './display-list.js';
 import { esriColor } from './esri-color.js';
+import { imageSize } from './image-size.js';
 import { decodeLineSymbol } from './line-symbol.js';
 
 type Json = Record<string, unknown>;
@@ -62,9 +62,8 @@ const num = (v: unknown, fallback: number): number => (typeof v === 'number' && 
 function decodePicture(sym: Json, k: number, scaleX = 1, scaleY = 1): PictureStyle | null {
   if (typeof sym.imageData !== 'string' || sym.imageData.length === 0) return null;
   const data = Buffer.from(sym.imageData, 'base64');
-  const image = new Image();
-  image.src = data;
-  if (!image.width || !image.height) return null;
+  const image = imageSize(data);
+  if (!image || !image.width || !image.height) return null;
   const width = num(sym.width, image.width * 0.75) * k * scaleX;
   const height = num(sym.height, image.height * 0.75) * k * scaleY;
   return { data, contentType: typeof sym.contentType === 'string' ? sym.contentType : 'image/png', width, height };

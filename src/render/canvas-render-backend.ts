@@ -34,14 +34,26 @@ const haloStroke = (halo: Halo): StrokeStyle => ({ color: halo.color, width: hal
 /** Decoded pictures, per encoded image: every run of one symbol shares its bytes. */
 const decoded = new WeakMap<Uint8Array, Image>();
 
-function decode(picture: PictureStyle): Image {
-  let image = decoded.get(picture.data);
-  if (!image) {
-    image = new Image();
+/**
+ * Decodes every picture of a list before drawing: image decoding is asynchronous, drawing is
+ * not. Call before `drawDisplayList` with a canvas backend.
+ */
+export async function preparePictures(list: DisplayList): Promise<void> {
+  const pending: Promise<void>[] = [];
+  for (const item of list.items) {
+    const picture = item.kind === 'image' ? item.picture : item.kind === 'path' ? item.picture : null;
+    if (!picture || decoded.has(picture.data)) continue;
+    const image = new Image();
     image.src = picture.data;
     decoded.set(picture.data, image);
+    pending.push(image.decode().catch(() => { decoded.delete(picture.data); }));
   }
-  return image;
+  await Promise.all(pending);
+}
+
+function decode(picture: PictureStyle): Image | null {
+  const image = decoded.get(picture.data);
+  return image?.complete ? image : null;
 }
 
 function applyFont(ctx: SKRSContext2D, font: FontSpec): void {
@@ -56,8 +68,8 @@ const drawPath = ({ ctx }: Surface, item: Extract<DisplayItem, { kind: 'path' }>
     ctx.fillStyle = css(item.fill, item.opacity);
     ctx.fill(path);
   }
-  if (item.picture) {
-    const image = decode(item.picture);
+  const image = item.picture && decode(item.picture);
+  if (item.picture && image) {
     const pattern = ctx.createPattern(image, 'repeat');
     if (pattern) {
       pattern.setTransform({ a: item.picture.width / image.width, b: 0, c: 0, d: item.picture.height / image.height, e: 0, f: 0 });
@@ -95,6 +107,7 @@ const drawMarker = ({ ctx }: Surface, item: Extract<DisplayItem, { kind: 'marker
 
 const drawImage = ({ ctx }: Surface, item: Extract<DisplayItem, { kind: 'image' }>): void => {
   const image = decode(item.picture);
+  if (!image) return;
   const { width, height } = item.picture;
   ctx.globalAlpha = item.opacity;
   for (let i = 0; i < item.points.length / 2; i++) {

@@ -4,7 +4,7 @@
  */
 import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import type { DisplayList } from '../carto/display-list.js';
-import { CanvasRenderBackend } from './canvas-render-backend.js';
+import { CanvasRenderBackend, preparePictures } from './canvas-render-backend.js';
 import { drawDisplayList } from './render-backend.js';
 
 /**
@@ -12,7 +12,8 @@ import { drawDisplayList } from './render-backend.js';
  * @param opaque lay the image on white first, for formats without alpha (JPEG, png24), so a
  * transparent background and anti-aliased edges do not turn black.
  */
-export function rasterize(list: DisplayList, opaque: boolean): Canvas {
+export async function rasterize(list: DisplayList, opaque: boolean): Promise<Canvas> {
+  await preparePictures(list);
   const canvas = createCanvas(list.width, list.height);
   const ctx = canvas.getContext('2d');
   if (opaque && (!list.background || list.background[3] < 255)) {

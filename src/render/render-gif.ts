@@ -12,5 +12,5 @@ const GIF_QUALITY = 10;
 
 /** Renders the list to GIF bytes. */
 export async function renderGif(list: DisplayList): Promise<Buffer> {
-  return rasterize(list, false).encode('gif', GIF_QUALITY);
+  return (await rasterize(list, false)).encode('gif', GIF_QUALITY);
 }

@@ -10,5 +10,5 @@ import { rasterize } from './rasterize.js';
  * @param quality 0–100, default 85 (mapserver.md §6).
  */
 export async function renderJpeg(list: DisplayList, quality = 85): Promise<Buffer> {
-  return rasterize(list, true).encode('jpeg', quality);
+  return (await rasterize(list, true)).encode('jpeg', quality);
 }

@@ -6,7 +6,7 @@
  */
 import { PDFDocument, type SKRSContext2D } from '@napi-rs/canvas';
 import type { DisplayList } from '../carto/display-list.js';
-import { CanvasRenderBackend } from './canvas-render-backend.js';
+import { CanvasRenderBackend, preparePictures } from './canvas-render-backend.js';
 import { drawDisplayList } from './render-backend.js';
 
 /** Options of `renderPdf`. */
@@ -32,6 +32,7 @@ export async function renderPdf(list: DisplayList, options: RenderPdfOptions = {
   // The PDF page context is the same Skia context type as a raster canvas's, typed more narrowly.
   const ctx = doc.beginPage(widthPt, heightPt) as unknown as SKRSContext2D;
   ctx.scale(widthPt / list.width, heightPt / list.height);
+  await preparePictures(list);
   drawDisplayList(list, new CanvasRenderBackend(ctx, { haloOutlines: true }));
   doc.endPage();
   return doc.close();

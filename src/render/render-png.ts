@@ -28,7 +28,7 @@ const COLOR: Record<PngMode, (list: DisplayList) => PngColor> = {
 /** Renders the list to PNG bytes. */
 export async function renderPng(list: DisplayList, options: RenderPngOptions): Promise<Buffer> {
   const color = COLOR[options.mode](list);
-  const canvas = rasterize(list, color === 'rgb');
+  const canvas = await rasterize(list, color === 'rgb');
   const data = canvas.getContext('2d').getImageData(0, 0, list.width, list.height).data;
   const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (color !== 'palette') return encodePng(pixels, list.width, list.height, { color });
