@@ -133,10 +133,20 @@ describe('buildDisplayList: labels', () => {
     assert.deepEqual(labels(build(mapRequest([l])).items).map((t) => t.text), ['second']);
   });
 
-  it('keeps labels off point symbols and inside the image', () => {
-    const symbols = pointLabels([point(10, 50, { NAM: 'Arisaig' }), point(40, 50, {})], {}, sms(red, 10));
-    assert.equal(labels(build(mapRequest([symbols])).items).length, 0);
-    assert.equal(labels(build(mapRequest([pointLabels([point(80, 50, { NAM: 'Mallaig' })])])).items).length, 0);
+  it('keeps labels off point symbols and inside the image, trying other sides of the point', () => {
+    // Upper right is taken by a symbol: the label moves round the point rather than vanish.
+    const moved = labels(build(mapRequest([pointLabels([point(10, 50, { NAM: 'Arisaig' }), point(40, 56, {})], {}, sms(red, 10))])).items);
+    assert.equal(moved.length, 1);
+    assert.ok(moved[0]!.y > 50, 'placed below the point, away from the symbol above right');
+    // Symbols on every side leave no room at all.
+    const ring = [point(50, 50, { NAM: 'Arisaig' })];
+    for (let dx = -48; dx <= 48; dx += 8) for (let dy = -16; dy <= 16; dy += 8) if (dx || dy) ring.push(point(50 + dx, 50 + dy, {}));
+    assert.equal(labels(build(mapRequest([pointLabels(ring, {}, sms(red, 10))])).items).length, 0);
+    // Too near the right edge for the right side: it goes left of the point, inside the image.
+    const edge = labels(build(mapRequest([pointLabels([point(80, 50, { NAM: 'Mallaig' })])])).items);
+    assert.equal(edge.length, 1);
+    assert.equal(edge[0]!.align, 'right');
+    assert.ok(edge[0]!.x <= 80 && edge[0]!.x - edge[0]!.width >= 0);
   });
 
   it('respects where clauses and scale ranges, and evaluates Arcade', () => {

@@ -23,10 +23,25 @@ export const POINT_PLACEMENTS: Record<string, readonly [AnchorSide['hx'], Anchor
   esriServerPointLabelPlacementBelowRight: [1, 1],
 };
 
-/** Places a point label at its class's position only: ArcGIS Server does not try other sides. */
+/**
+ * Positions tried after the class's own when that one is taken, in the cartographer's order
+ * of preference (Imhof): upper right, lower right, upper left, lower left, then the sides.
+ */
+const FALLBACKS: readonly (readonly [AnchorSide['hx'], AnchorSide['vy']])[] = [[1, -1], [1, 1], [-1, -1], [-1, 1], [1, 0], [-1, 0], [0, -1], [0, 1]];
+
+/**
+ * Places a point label at its class's position or, when that collides, at the first free
+ * position around the symbol, so a town name is not lost to a nearby spot height. A centred
+ * label (CenterCenter, e.g. a water name) stays centred or is dropped.
+ */
 export function placePointLabel(c: PointCandidate, env: PlacementEnv): TextItem | null {
   const style = c.labelClass.style;
-  const [hx, vy] = POINT_PLACEMENTS[c.labelClass.placement] ?? [1, -1];
-  const radius = hx === 0 && vy === 0 ? 0 : c.radius + SYMBOL_GAP_PT * env.k;
-  return placeStraightLabel(c, env, c.x + style.dx, c.y + style.dy, { hx, vy, radius }, style.angle);
+  const preferred = POINT_PLACEMENTS[c.labelClass.placement] ?? [1, -1];
+  const sides = preferred[0] === 0 && preferred[1] === 0 ? [preferred] : [preferred, ...FALLBACKS.filter(([h, v]) => h !== preferred[0] || v !== preferred[1])];
+  for (const [hx, vy] of sides) {
+    const radius = hx === 0 && vy === 0 ? 0 : c.radius + SYMBOL_GAP_PT * env.k;
+    const placed = placeStraightLabel(c, env, c.x + style.dx, c.y + style.dy, { hx, vy, radius }, style.angle);
+    if (placed) return placed;
+  }
+  return null;
 }
