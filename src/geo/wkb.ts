@@ -86,63 +86,86 @@ function write(buf: Buffer, o: number, g: Geometry, dims: number): number {
 }
 
 /**
- * Decodes WKB (either byte order; ISO Z/M/ZM codes and the EWKB flag bits) starting at
- * `offset`. M values are dropped. Empty points (NaN coordinates) decode as `null`.
+ * A cursor over WKB bytes. A class rather than closures inside the decoder: decoding runs for
+ * every feature of every query, and per-call closures cost more than the reading itself.
  */
-export function decodeWkb(buf: Uint8Array, offset = 0): Geometry | null {
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  let o = offset;
-  const need = (n: number) => { if (o + n > buf.byteLength) throw new WkbError('WKB is truncated'); };
+class WkbReader {
+  private readonly view: DataView;
+  constructor(private readonly bytes: Uint8Array, public offset: number) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
 
-  function readGeometry(): Geometry | null {
-    need(5);
-    const le = view.getUint8(o) === 1;
-    let code = view.getUint32(o + 1, le);
-    o += 5;
-    let hasZ = false, hasM = false;
-    if (code & 0x80000000) hasZ = true;           // EWKB flags
-    if (code & 0x40000000) hasM = true;
-    if (code & 0x20000000) { need(4); o += 4; }    // EWKB SRID
+  private need(n: number): void {
+    if (this.offset + n > this.bytes.byteLength) throw new WkbError('WKB is truncated');
+  }
+
+  private u32(le: boolean): number {
+    this.need(4);
+    const v = this.view.getUint32(this.offset, le);
+    this.offset += 4;
+    return v;
+  }
+
+  private positions(n: number, le: boolean, hasZ: boolean, dims: number): Position[] {
+    if (n * 8 * dims > this.bytes.byteLength - this.offset) throw new WkbError('WKB is truncated');
+    const out: Position[] = new Array(n);
+    const v = this.view;
+    let o = this.offset;
+    for (let i = 0; i < n; i++, o += 8 * dims) {
+      out[i] = hasZ ? [v.getFloat64(o, le), v.getFloat64(o + 8, le), v.getFloat64(o + 16, le)] : [v.getFloat64(o, le), v.getFloat64(o + 8, le)];
+    }
+    this.offset = o;
+    return out;
+  }
+
+  private rings(le: boolean, hasZ: boolean, dims: number): Position[][] {
+    const n = this.u32(le);
+    const out: Position[][] = [];
+    for (let i = 0; i < n; i++) out.push(this.positions(this.u32(le), le, hasZ, dims));
+    return out;
+  }
+
+  read(): Geometry | null {
+    this.need(5);
+    const le = this.view.getUint8(this.offset) === 1;
+    let code = this.view.getUint32(this.offset + 1, le);
+    this.offset += 5;
+    let hasZ = (code & 0x80000000) !== 0; // EWKB flags
+    let hasM = (code & 0x40000000) !== 0;
+    if (code & 0x20000000) { this.need(4); this.offset += 4; } // EWKB SRID
     code &= 0x0fffffff;
     const iso = Math.floor(code / 1000);
     if (iso === 1 || iso === 3) hasZ = true;
     if (iso === 2 || iso === 3) hasM = true;
-    const base = code % 1000;
-    const name = TYPE_NAMES[base];
+    const name = TYPE_NAMES[code % 1000];
     if (!name) throw new WkbError(`unsupported WKB geometry type ${code}`);
     const dims = 2 + (hasZ ? 1 : 0) + (hasM ? 1 : 0);
-
-    const u32 = () => { need(4); const v = view.getUint32(o, le); o += 4; return v; };
-    const pos = (): Position => {
-      need(8 * dims);
-      const x = view.getFloat64(o, le), y = view.getFloat64(o + 8, le);
-      const p = hasZ ? [x, y, view.getFloat64(o + 16, le)] : [x, y];
-      o += 8 * dims;
-      return p;
-    };
-    const line = (): Position[] => {
-      const n = u32();
-      if (n * 8 * dims > buf.byteLength - o) throw new WkbError('WKB is truncated');
-      const out: Position[] = new Array(n);
-      for (let i = 0; i < n; i++) out[i] = pos();
-      return out;
-    };
-    const poly = (): Position[][] => { const n = u32(); const out: Position[][] = []; for (let i = 0; i < n; i++) out.push(line()); return out; };
-    const parts = <T>(read: () => T | null): T[] => {
-      const n = u32();
-      const out: T[] = [];
-      for (let i = 0; i < n; i++) { const part = read(); if (part) out.push(part); }
-      return out;
-    };
-
     switch (name) {
-      case 'Point': { const p = pos(); return Number.isNaN(p[0]) ? null : { type: 'Point', coordinates: p }; }
-      case 'LineString': return { type: 'LineString', coordinates: line() };
-      case 'Polygon': return { type: 'Polygon', coordinates: poly() };
-      case 'MultiPoint': return { type: 'MultiPoint', coordinates: parts(() => (readGeometry() as { coordinates: Position } | null)?.coordinates ?? null) };
-      case 'MultiLineString': return { type: 'MultiLineString', coordinates: parts(() => (readGeometry() as { coordinates: Position[] } | null)?.coordinates ?? null) };
-      case 'MultiPolygon': return { type: 'MultiPolygon', coordinates: parts(() => (readGeometry() as { coordinates: Position[][] } | null)?.coordinates ?? null) };
+      case 'Point': {
+        const p = this.positions(1, le, hasZ, dims)[0]!;
+        return Number.isNaN(p[0]) ? null : { type: 'Point', coordinates: p };
+      }
+      case 'LineString': return { type: 'LineString', coordinates: this.positions(this.u32(le), le, hasZ, dims) };
+      case 'Polygon': return { type: 'Polygon', coordinates: this.rings(le, hasZ, dims) };
+      case 'MultiPoint': return { type: 'MultiPoint', coordinates: this.parts(le).map((g) => (g as { coordinates: Position }).coordinates) };
+      case 'MultiLineString': return { type: 'MultiLineString', coordinates: this.parts(le).map((g) => (g as { coordinates: Position[] }).coordinates) };
+      case 'MultiPolygon': return { type: 'MultiPolygon', coordinates: this.parts(le).map((g) => (g as { coordinates: Position[][] }).coordinates) };
     }
   }
-  return readGeometry();
+
+  /** The member geometries of a multi-geometry; empty members are dropped. */
+  private parts(le: boolean): Geometry[] {
+    const n = this.u32(le);
+    const out: Geometry[] = [];
+    for (let i = 0; i < n; i++) { const g = this.read(); if (g) out.push(g); }
+    return out;
+  }
+}
+
+/**
+ * Decodes WKB (either byte order; ISO Z/M/ZM codes and the EWKB flag bits) starting at
+ * `offset`. M values are dropped. Empty points (NaN coordinates) decode as `null`.
+ */
+export function decodeWkb(buf: Uint8Array, offset = 0): Geometry | null {
+  return new WkbReader(buf, offset).read();
 }

@@ -227,18 +227,21 @@ export class GeoPackageFeatureSource implements FeatureSource {
     let sql = `SELECT ${select.join(', ')} ${filter.sql} ORDER BY ${order.join(', ')}`;
     const params = [...filter.params];
     if (req.limit !== undefined || req.offset) { sql += ' LIMIT ? OFFSET ?'; params.push(req.limit ?? -1, req.offset ?? 0); }
-    for (const row of this.prepare(sql).iterate(...params) as Iterable<Record<string, unknown>>) {
+    // Raw rows (arrays) and plain loops: this runs once per feature of every query and map.
+    const geomIndex = cols.length + 1;
+    const withGeometry = select.length > geomIndex;
+    for (const row of this.prepare(sql).raw(true).iterate(...params) as Iterable<unknown[]>) {
       const attributes: Record<string, unknown> = {};
-      cols.forEach((c, i) => { attributes[c.field.name] = toArcGisValue(c.kind, row[`f${i}`]); });
+      for (let i = 0; i < cols.length; i++) attributes[cols[i]!.field.name] = toArcGisValue(cols[i]!.kind, row[i + 1]);
       let geometry = null;
       let envelope: Envelope | undefined;
-      const blob = row.__geom as Uint8Array | null | undefined;
+      const blob = withGeometry ? row[geomIndex] as Uint8Array | null : null;
       if (blob) {
         const decoded = decodeGpkgGeometry(blob);
         geometry = decoded.geometry;
         envelope = decoded.envelope ?? undefined;
       }
-      yield { id: Number(row.__oid), attributes, geometry, envelope };
+      yield { id: Number(row[0]), attributes, geometry, envelope };
     }
   }
 
