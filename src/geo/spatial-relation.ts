@@ -11,6 +11,7 @@ import booleanIntersects from '@turf/boolean-intersects';
 import booleanTouches from '@turf/boolean-touches';
 import type { Envelope, Geometry, Position } from './geometry.js';
 import { eachPosition, envelopesIntersect, geometryEnvelope } from './geometry.js';
+import { pointInRing } from './esri-json.js';
 import { pointToLineDistance } from './simplify.js';
 
 export type SpatialRelation =
@@ -72,6 +73,41 @@ const TESTS: Record<SpatialRelation, (q: Geometry, f: Geometry) => boolean> = {
     && !contains(q, f) && !contains(f, q),
 };
 
+const inside = (a: Envelope, b: Envelope) => a.xmin >= b.xmin && a.xmax <= b.xmax && a.ymin >= b.ymin && a.ymax <= b.ymax;
+
+/** Whether segment p–q meets rectangle r (Liang–Barsky clipping). */
+function segmentMeetsRect(px: number, py: number, qx: number, qy: number, r: Envelope): boolean {
+  let t0 = 0, t1 = 1;
+  const dx = qx - px, dy = qy - py;
+  const edges: [number, number][] = [[-dx, px - r.xmin], [dx, r.xmax - px], [-dy, py - r.ymin], [dy, r.ymax - py]];
+  for (const [p, q] of edges) {
+    if (p === 0) { if (q < 0) return false; continue; }
+    const t = q / p;
+    if (p < 0) { if (t > t1) return false; if (t > t0) t0 = t; } else { if (t < t0) return false; if (t < t1) t1 = t; }
+  }
+  return true;
+}
+
+/**
+ * Exact "rectangle intersects geometry" without general-purpose predicates: the common case of
+ * every map client's envelope query, run for each candidate feature.
+ */
+export function rectangleIntersects(r: Envelope, g: Geometry, ge: Envelope = geometryEnvelope(g)): boolean {
+  if (!envelopesIntersect(r, ge)) return false;
+  if (inside(ge, r)) return true;
+  const lines = outlines(g);
+  for (const line of lines) {
+    if (line.length === 1) { const [x, y] = line[0]!; if (x! >= r.xmin && x! <= r.xmax && y! >= r.ymin && y! <= r.ymax) return true; continue; }
+    for (let i = 1; i < line.length; i++) {
+      if (segmentMeetsRect(line[i - 1]![0]!, line[i - 1]![1]!, line[i]![0]!, line[i]![1]!, r)) return true;
+    }
+  }
+  // No boundary meets the rectangle: it meets a polygon only by lying inside it (even-odd).
+  if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') return false;
+  const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+  return polys.some((rings) => rings.filter((ring) => pointInRing(r.xmin, r.ymin, ring)).length % 2 === 1);
+}
+
 /** Prepares a query geometry (already in the features' SR) for a relation. */
 export function prepareFilter(query: Geometry, relation: SpatialRelation): PreparedFilter {
   const envelope = geometryEnvelope(query);
@@ -86,12 +122,8 @@ export function prepareFilter(query: Geometry, relation: SpatialRelation): Prepa
       if (relation === 'esriSpatialRelWithin') return touching && exact(query, feature);
       if (!touching) return false;
       if (envelopeOnly) return true;
-      if (rect && relation === 'esriSpatialRelIntersects') {
-        // A feature whose envelope lies inside the rectangle certainly intersects it.
-        if (featureEnvelope.xmin >= envelope.xmin && featureEnvelope.xmax <= envelope.xmax
-          && featureEnvelope.ymin >= envelope.ymin && featureEnvelope.ymax <= envelope.ymax) return true;
-        if (feature.type === 'Point' || feature.type === 'MultiPoint') return exact(query, feature);
-      }
+      if (rect && relation === 'esriSpatialRelIntersects') return rectangleIntersects(envelope, feature, featureEnvelope);
+      if (rect && relation === 'esriSpatialRelContains') return inside(featureEnvelope, envelope);
       return exact(query, feature);
     },
   };
