@@ -1,9 +1,9 @@
 /**
  * `npm run bench`: starts a real server in its own process over the sample region and loads
- * it with autocannon (16 connections) from this process. Prints a Markdown table for
- * docs/benchmarks.md.
+ * it at 16 connections with wrk when it is installed (a C client leaves the two cores to the
+ * server), otherwise with autocannon. Prints a Markdown table for docs/benchmarks.md.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
@@ -38,11 +38,28 @@ async function envelopeWithBuildings(ms: string, n: number): Promise<string> {
   throw new Error('no envelope holds enough buildings');
 }
 
-interface Row { name: string; url: string; rps: number; p50: number; p99: number; errors: number; bytes: number }
+interface Row { name: string; rps: number; p50: number; p99: number; errors: number; mbps: number }
+
+const hasWrk = (() => { try { execFileSync('wrk', ['--version'], { stdio: 'ignore' }); return true; } catch (e) { return (e as { status?: number }).status === 1; } })();
+
+/** Milliseconds from wrk's `12.34ms` / `1.20s` / `800.00us`. */
+function wrkMs(text: string): number {
+  const m = /([\d.]+)(us|ms|s)\b/.exec(text);
+  if (!m) return NaN;
+  return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
+}
 
 async function load(name: string, url: string): Promise<Row> {
+  if (hasWrk) {
+    const out = execFileSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency', url]).toString();
+    const line = (re: RegExp) => re.exec(out)?.[1] ?? '';
+    const errors = Number(line(/Non-2xx or 3xx responses: (\d+)/) || 0) + Number(line(/Socket errors: connect (\d+)/) || 0);
+    const transfer = line(/Transfer\/sec:\s+([\d.]+\w+)/);
+    const mbps = Number.parseFloat(transfer) * (transfer.endsWith('GB') ? 1000 : transfer.endsWith('KB') ? 0.001 : 1);
+    return { name, rps: Number(line(/Requests\/sec:\s+([\d.]+)/)), p50: wrkMs(line(/\s50%\s+(\S+)/)), p99: wrkMs(line(/\s99%\s+(\S+)/)), errors, mbps };
+  }
   const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
-  return { name, url, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, bytes: r.throughput.average };
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, mbps: r.throughput.average / 1e6 };
 }
 
 const dataDir = await freshDataDir();
@@ -52,14 +69,19 @@ try {
   const ms = `http://127.0.0.1:${port}/arcgis/rest/services/Topo/SampleRegion/MapServer`;
   await waitFor(`${ms}?f=json`);
   const env = await envelopeWithBuildings(ms, 1000);
+  // A 1:50,000 view at 96 dpi spans 13,000 × 9,750 m in 1024 × 768 px; centred on the main town.
+  const [cx, cy] = env.split(',').map(Number).reduce<number[]>((acc, v, i) => { acc[i % 2]! += v / 2; return acc; }, [0, 0]);
+  const town = (w: number, h: number) => `${cx! - w / 2},${cy! - h / 2},${cx! + w / 2},${cy! + h / 2}`;
   const rows = [
     await load('MapServer root JSON', `${ms}?f=json`),
     await load('query: 1,000 buildings with geometry in an envelope', `${ms}/2/query?geometry=${env}&geometryType=esriGeometryEnvelope&outFields=*&resultRecordCount=1000&f=json`),
+    await load('export: whole region, 1024×768 PNG, all default layers and labels', `${ms}/export?bbox=340000,6280000,400000,6340000&size=1024,768&format=png&f=image`),
+    await load('export: 1:50,000 window, 1024×768 PNG, all default layers and labels', `${ms}/export?bbox=${town(13000, 9750)}&size=1024,768&format=png&f=image`),
   ];
-  console.log(`\nQuadrangle bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${CONNECTIONS} connections, ${DURATION} s each\n`);
+  console.log(`\nQuadrangle bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${hasWrk ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${DURATION} s each\n`);
   console.log('| request | req/s | p50 ms | p99 ms | errors | MB/s |');
   console.log('|---|---:|---:|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${(r.bytes / 1e6).toFixed(1)} |`);
+  for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${r.mbps.toFixed(1)} |`);
   console.log('\nReproduce: `npm run bench` (BENCH_SECONDS sets the duration).');
 } finally {
   child.kill('SIGTERM');
