@@ -12,7 +12,7 @@ import { srJson } from '../../geo/spatial-reference.js';
 import { clip, invalidParameter, missingParameter } from '../../http/arcgis-error.js';
 import { formatAttributes, formatValue } from './format-values.js';
 import type { Operation } from './operation.js';
-import { combineWhere, layerWhere, readLayerDefs, srParam } from './query-params.js';
+import { combineWhere, layerWhere, readResultOptions, srParam } from './query-params.js';
 
 const TEXT_TYPES = new Set(['esriFieldTypeString', 'esriFieldTypeGUID', 'esriFieldTypeGlobalID']);
 const NUMBER_TYPES = new Set(['esriFieldTypeSmallInteger', 'esriFieldTypeInteger', 'esriFieldTypeBigInteger', 'esriFieldTypeSingle', 'esriFieldTypeDouble', 'esriFieldTypeOID']);
@@ -52,13 +52,7 @@ export const findOperation: Operation = ({ service, params }) => {
   const contains = params.bool('contains', true);
   const searchFields = params.list('searchFields');
   const sr = srParam(params, 'sr') ?? service.spatialReference;
-  const layerDefs = readLayerDefs(params);
-  const returnGeometry = params.bool('returnGeometry', true);
-  const unformatted = params.bool('returnUnformattedValues', false);
-  const fieldNames = params.bool('returnFieldName', false);
-  const maxAllowableOffset = params.number('maxAllowableOffset', undefined, 0);
-  const geometryPrecision = params.int('geometryPrecision', undefined, 0, 17);
-  if (params.has('dynamicLayers')) throw invalidParameter('dynamicLayers', 'dynamic layers are not supported by find yet');
+  const { layerDefs, returnGeometry, unformatted, fieldNames, maxAllowableOffset, geometryPrecision } = readResultOptions(params, 'find');
 
   const limit = service.maxRecordCount;
   const results: Record<string, unknown>[] = [];

@@ -14,7 +14,7 @@ import type { RequestParams } from '../../http/request-params.js';
 import { formatAttributes, formatValue } from './format-values.js';
 import { parseLayersOption, selectLayers } from './layer-selection.js';
 import type { Operation } from './operation.js';
-import { envelopeParam, layerWhere, readLayerDefs, srParam } from './query-params.js';
+import { envelopeParam, layerWhere, readResultOptions, srParam } from './query-params.js';
 
 /** `imageDisplay`: width,height[,dpi] of the client's view. */
 export function imageDisplayParam(params: RequestParams): { width: number; height: number; dpi: number } {
@@ -42,13 +42,7 @@ export const identifyOperation: Operation = ({ service, params }) => {
     try { geometrySr = parseSpatialReference(parsed.spatialReference) ?? sr; } catch { throw invalidParameter('geometry', 'its spatialReference is invalid'); }
   }
   const { mode, ids } = parseLayersOption(params.get('layers'));
-  const layerDefs = readLayerDefs(params);
-  const returnGeometry = params.bool('returnGeometry', true);
-  const unformatted = params.bool('returnUnformattedValues', false);
-  const fieldNames = params.bool('returnFieldName', false);
-  const maxAllowableOffset = params.number('maxAllowableOffset', undefined, 0);
-  const geometryPrecision = params.int('geometryPrecision', undefined, 0, 17);
-  if (params.has('dynamicLayers')) throw invalidParameter('dynamicLayers', 'dynamic layers are not supported by identify yet');
+  const { layerDefs, returnGeometry, unformatted, fieldNames, maxAllowableOffset, geometryPrecision } = readResultOptions(params, 'identify');
 
   const scale = mapScale(mapExtent, display.width, display.dpi, sr);
   // Tolerance in metres on the ground, so it converts to any layer's units.

@@ -209,3 +209,26 @@ export function envelopeParam(params: RequestParams, name: string): Envelope {
   if (!(xmin! < xmax! && ymin! < ymax!)) throw invalidParameter(name, 'xmin must be below xmax and ymin below ymax');
   return { xmin: xmin!, ymin: ymin!, xmax: xmax!, ymax: ymax! };
 }
+
+/** Options identify and find share: which layers' filters apply and how results look. */
+export interface ResultOptions {
+  layerDefs: Map<number, WhereNode>;
+  returnGeometry: boolean;
+  unformatted: boolean;
+  fieldNames: boolean;
+  maxAllowableOffset: number | undefined;
+  geometryPrecision: number | undefined;
+}
+
+/** Reads the result options of identify and find (mapserver.md §7–8). */
+export function readResultOptions(params: RequestParams, operation: string): ResultOptions {
+  if (params.has('dynamicLayers')) throw invalidParameter('dynamicLayers', `dynamic layers are not supported by ${operation} yet`);
+  return {
+    layerDefs: readLayerDefs(params),
+    returnGeometry: params.bool('returnGeometry', true),
+    unformatted: params.bool('returnUnformattedValues', false),
+    fieldNames: params.bool('returnFieldName', false),
+    maxAllowableOffset: params.number('maxAllowableOffset', undefined, 0),
+    geometryPrecision: params.int('geometryPrecision', undefined, 0, 17),
+  };
+}
