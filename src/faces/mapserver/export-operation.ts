@@ -70,7 +70,8 @@ export function readExportFrame(params: RequestParams, service: MapService): Exp
 }
 
 export const exportOperation: Operation = async ({ service, params }) => {
-  const format = (params.get('format') ?? 'png').trim().toLowerCase();
+  // Some clients send MIME types (GDAL's WMS driver when configured with one): image/png → png.
+  const format = (params.get('format') ?? 'png').trim().toLowerCase().replace(/^image\//, '').replace(/^jpeg$/, 'jpg').replace(/^svg\+xml$/, 'svg');
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new ArcGisError(400, `Unsupported image format: ${clip(format, 20)}`, [`'format' parameter must be one of ${EXPORT_FORMATS.join(', ')}`]);
   const frame = readExportFrame(params, service);
   const transparent = params.bool('transparent', false);
