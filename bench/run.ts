@@ -4,8 +4,10 @@
  * server), otherwise with autocannon. Prints a Markdown table for docs/benchmarks.md.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { freshDataDir } from '../test/support/test-server.js';
 
@@ -49,17 +51,61 @@ function wrkMs(text: string): number {
   return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
 }
 
-async function load(name: string, url: string): Promise<Row> {
+/**
+ * A wrk script that requests `paths` in order, each once: wrk's threads take every other path,
+ * so no two requests ask for the same one.
+ */
+function wrkPathScript(paths: string[]): string {
+  const file = join(tmpdir(), `quadrangle-bench-${process.pid}.lua`);
+  writeFileSync(file, `local paths = {${paths.map((p) => JSON.stringify(p)).join(',')}}
+local threads, i = 0, 0
+function setup(thread) thread:set("tid", threads); threads = threads + 1 end
+function init() i = tid or 0 end
+function request() local p = paths[(i % #paths) + 1]; i = i + 2; return wrk.format("GET", p) end
+`);
+  return file;
+}
+
+/** Loads `url`; with `paths`, each request asks for the next of them (same origin) instead. */
+async function load(name: string, url: string, paths?: string[]): Promise<Row> {
   if (hasWrk) {
-    const out = execFileSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency', url]).toString();
+    const script = paths ? ['-s', wrkPathScript(paths)] : [];
+    const out = execFileSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency', ...script, url]).toString();
+    if (script.length) rmSync(script[1]!);
     const line = (re: RegExp) => re.exec(out)?.[1] ?? '';
     const errors = Number(line(/Non-2xx or 3xx responses: (\d+)/) || 0) + Number(line(/Socket errors: connect (\d+)/) || 0);
     const transfer = line(/Transfer\/sec:\s+([\d.]+\w+)/);
     const mbps = Number.parseFloat(transfer) * (transfer.endsWith('GB') ? 1000 : transfer.endsWith('KB') ? 0.001 : 1);
     return { name, rps: Number(line(/Requests\/sec:\s+([\d.]+)/)), p50: wrkMs(line(/\s50%\s+(\S+)/)), p99: wrkMs(line(/\s99%\s+(\S+)/)), errors, mbps };
   }
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
+  let next = 0;
+  const requests = paths && [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[next++ % paths.length]! }) }];
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...(requests ? { requests } : {}) });
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, mbps: r.throughput.average / 1e6 };
+}
+
+/**
+ * Tiles/s on demand (every request a tile not yet cached: level 16 over the region, row by
+ * row, as a client scanning the map asks; each metatile render serves 16 of them) and from
+ * the cache (one tile over and over).
+ */
+async function tileRows(ms: string): Promise<Row[]> {
+  const root = await (await fetch(`${ms}?f=json`)).json() as { tileInfo: { origin: { x: number; y: number }; lods: { level: number; resolution: number }[] } };
+  const { origin, lods } = root.tileInfo;
+  const res = lods.find((l) => l.level === 16)!.resolution * 256;
+  const extent = await (await fetch(`${ms}/export?bbox=340000,6280000,400000,6340000&imageSR=102100&size=100,100&f=json`)).json() as { extent: { xmin: number; ymin: number; xmax: number; ymax: number } };
+  const { xmin, ymin, xmax, ymax } = extent.extent;
+  const paths: string[] = [];
+  const path = new URL(ms).pathname;
+  for (let row = Math.floor((origin.y - ymax) / res); row <= Math.floor((origin.y - ymin) / res); row++) {
+    for (let col = Math.floor((xmin - origin.x) / res); col <= Math.floor((xmax - origin.x) / res); col++) paths.push(`${path}/tile/16/${row}/${col}`);
+  }
+  // LuaJIT allows 65,536 constants in a chunk; 20,000 tiles outlast any run at these rates.
+  paths.splice(20000);
+  const onDemand = await load('tile: on demand, distinct 256×256 PNG tiles at level 16 (1:9,028), rendered by 1024 px metatiles', `${ms}/tile/16/0/0`, paths);
+  const one = paths[Math.floor(paths.length / 2)]!;
+  await fetch(new URL(one, ms));
+  return [onDemand, await load('tile: from cache, the same tile', new URL(one, ms).href)];
 }
 
 const dataDir = await freshDataDir();
@@ -77,6 +123,7 @@ try {
     await load('query: 1,000 buildings with geometry in an envelope', `${ms}/2/query?geometry=${env}&geometryType=esriGeometryEnvelope&outFields=*&resultRecordCount=1000&f=json`),
     await load('export: whole region, 1024×768 PNG, all default layers and labels', `${ms}/export?bbox=340000,6280000,400000,6340000&size=1024,768&format=png&f=image`),
     await load('export: 1:50,000 window, 1024×768 PNG, all default layers and labels', `${ms}/export?bbox=${town(13000, 9750)}&size=1024,768&format=png&f=image`),
+    ...(await tileRows(ms)),
   ];
   console.log(`\nQuadrangle bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${hasWrk ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${DURATION} s each\n`);
   console.log('| request | req/s | p50 ms | p99 ms | errors | MB/s |');

@@ -36,7 +36,10 @@ export function buildDisplayList(request: MapRequest, options: BuildOptions = {}
     view: new ViewTransform(request.extent, width, height, rotation), width, height, k, rotation, scale: request.scale,
     items, candidates, obstacles: [], obstacleOwners: [], warn: options.warn ?? warnOnce,
   };
-  request.layers.forEach((layer, i) => paintLayer(layer, i, pc));
+  request.layers.forEach((layer, i) => {
+    if (layer.kind !== 'raster') paintLayer(layer, i, pc);
+    else items.push({ kind: 'raster', width, height, pixels: layer.paint({ width, height, view: pc.view }), opacity: 1 - layer.transparency / 100 });
+  });
   if (candidates.length) {
     const index = new CollisionIndex(width, height, options.collision);
     const boxes = Float64Array.from(pc.obstacles);

@@ -42,4 +42,11 @@ describe('CollisionIndex', () => {
       assert.ok(index.fits([151, 2, 160, 10]), `cell ${cellSize}`);
     }
   });
+
+  it('keeps placed boxes inside `bounds` when given, as a metatile does for its labels', () => {
+    const index = new CollisionIndex(200, 200, { bounds: [20, 20, 180, 180] });
+    assert.equal(index.fits([10, 50, 30, 60]), false);
+    assert.equal(index.fits([170, 50, 181, 60]), false);
+    assert.ok(index.fits([20, 20, 180, 180]));
+  });
 });

@@ -12,6 +12,11 @@ export interface CollisionIndexOptions {
    * cells to visit per box; labels are a few dozen px, so a cell of that order visits 1–4 cells.
    */
   cellSize?: number;
+  /**
+   * [whole image] Box (x0, y0, x1, y1 px) placed labels must lie in. A metatile confines its
+   * labels to its tiles, so no label crosses into a neighbour drawn by another render.
+   */
+  bounds?: readonly [number, number, number, number];
 }
 
 /**
@@ -21,6 +26,7 @@ export interface CollisionIndexOptions {
  */
 export class CollisionIndex {
   private readonly cellSize: number;
+  private readonly bounds: readonly [number, number, number, number];
   private readonly cols: number;
   private readonly rows: number;
   private readonly cells: number[][];
@@ -34,6 +40,7 @@ export class CollisionIndex {
    */
   constructor(readonly width: number, readonly height: number, options: CollisionIndexOptions = {}) {
     this.cellSize = options.cellSize ?? 32;
+    this.bounds = options.bounds ?? [0, 0, width, height];
     this.cols = Math.max(1, Math.ceil(width / this.cellSize));
     this.rows = Math.max(1, Math.ceil(height / this.cellSize));
     this.cells = Array.from({ length: this.cols * this.rows }, () => []);
@@ -45,14 +52,15 @@ export class CollisionIndex {
   }
 
   /**
-   * True when every box lies inside the image and overlaps no inserted box, except boxes
-   * inserted for `ignoreOwner` when it is 0 or more (a label may cover its own point symbol).
+   * True when every box lies inside the image (or `bounds`) and overlaps no inserted box,
+   * except boxes inserted for `ignoreOwner` when it is 0 or more (a label may cover its own point symbol).
    * @param boxes x0, y0, x1, y1 quadruples in px.
    */
   fits(boxes: ArrayLike<number>, ignoreOwner = -1): boolean {
+    const [bx0, by0, bx1, by1] = this.bounds;
     for (let i = 0; i < boxes.length; i += 4) {
       const x0 = boxes[i]!, y0 = boxes[i + 1]!, x1 = boxes[i + 2]!, y1 = boxes[i + 3]!;
-      if (x0 < 0 || y0 < 0 || x1 > this.width || y1 > this.height) return false;
+      if (x0 < bx0 || y0 < by0 || x1 > bx1 || y1 > by1) return false;
       if (this.hits(x0, y0, x1, y1, ignoreOwner)) return false;
     }
     return true;

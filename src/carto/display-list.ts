@@ -167,8 +167,19 @@ export interface TextPathItem {
   opacity: number;
 }
 
+/** Pixels covering the whole image (terrain), drawn at their size with the layer's opacity. */
+export interface RasterItem {
+  kind: 'raster';
+  /** Equal to the list's size. */
+  width: number;
+  height: number;
+  /** RGBA, straight alpha, row-major, top row first. */
+  pixels: Uint8ClampedArray;
+  opacity: number;
+}
+
 /** Anything a display list draws. */
-export type DisplayItem = PathItem | MarkerItem | ImageItem | TextItem | TextPathItem;
+export type DisplayItem = PathItem | MarkerItem | ImageItem | TextItem | TextPathItem | RasterItem;
 /** The item kinds, each with its own draw function in every backend. */
 export type DisplayItemKind = DisplayItem['kind'];
 

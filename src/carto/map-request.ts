@@ -6,6 +6,7 @@
  * @module carto/map-request
  */
 import type { Envelope, Geometry } from '../geo/geometry.js';
+import type { ViewTransform } from './view-transform.js';
 
 /** One feature to draw: its attributes and its geometry in map units of the request's SR. */
 export interface RenderFeature { attributes: Record<string, unknown>; geometry: Geometry }
@@ -24,8 +25,9 @@ export interface RenderDrawingInfo {
   showLabels?: boolean;
 }
 
-/** A layer to draw. */
+/** A layer of features to draw. */
 export interface RenderLayer {
+  kind?: 'features';
   id: number;
   geometryType: RenderGeometryType;
   drawingInfo: RenderDrawingInfo;
@@ -33,6 +35,28 @@ export interface RenderLayer {
   features: Iterable<RenderFeature>;
   fieldAliases?: Record<string, string>;
 }
+
+/** The pixels a raster layer paints: the whole image, through the map's own transform. */
+export interface RasterGrid {
+  /** Image size in px. */
+  width: number;
+  height: number;
+  /** Map units (request SR) → px, rotation included; `toMap` gives a pixel's map position. */
+  view: ViewTransform;
+}
+
+/** A layer drawn as an image over the whole map (terrain), computed for the image's own pixels. */
+export interface RasterRenderLayer {
+  kind: 'raster';
+  id: number;
+  /** 0 (opaque) to 100 (invisible), percent. */
+  transparency: number;
+  /** RGBA pixels of the grid, straight alpha, row-major, top row first (width × height × 4 bytes). */
+  paint(grid: RasterGrid): Uint8ClampedArray;
+}
+
+/** Any layer of a map request. */
+export type MapRequestLayer = RenderLayer | RasterRenderLayer;
 
 /** A whole map: extent, image size and layers. */
 export interface MapRequest {
@@ -49,7 +73,7 @@ export interface MapRequest {
   /** RGBA 0–255, or null for a transparent background. */
   background: [number, number, number, number] | null;
   /** Bottom-to-top draw order (the caller reverses the ArcGIS order). */
-  layers: RenderLayer[];
+  layers: MapRequestLayer[];
   /** Map scale denominator, compared with label classes' minScale/maxScale. */
   scale: number;
 }

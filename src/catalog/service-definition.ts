@@ -7,7 +7,15 @@
 import type { SourceConfig } from '../data/source-registry.js';
 import type { SpatialReference } from '../geo/spatial-reference.js';
 import { parseSpatialReference, SpatialReferenceError } from '../geo/spatial-reference.js';
+import { TERRAIN_RENDERS, type TerrainRendering } from '../terrain/terrain-renderer.js';
+import { validateTileInfo, type TileInfo } from '../tiles/tiling-scheme.js';
 
+
+/**
+ * A Raster Layer's data and drawing: a single-band GeoTIFF elevation model (path relative to the
+ * data directory) and how it is drawn (terrain/terrain-renderer.ts).
+ */
+export type RasterLayerConfig = { path: string } & TerrainRendering;
 
 export type LayerType = 'Feature Layer' | 'Group Layer' | 'Raster Layer' | 'Table';
 
@@ -17,7 +25,10 @@ export interface LayerDefinition {
   type: LayerType;
   /** Group layer this layer belongs to; -1 or absent at the top. */
   parentLayerId?: number;
+  /** Where a Feature Layer's or Table's features come from. */
   source?: SourceConfig;
+  /** A Raster Layer's DEM and rendering. */
+  raster?: RasterLayerConfig;
   description?: string;
   copyrightText?: string;
   /** Standardized SQL every request on the layer is ANDed with. */
@@ -59,6 +70,8 @@ export interface ServiceDefinition {
   configuredState?: 'STARTED' | 'STOPPED';
   /** Private services are hidden from anonymous callers (admin.md). Default true (public). */
   public?: boolean;
+  /** The tiling scheme of the service's map cache (mapserver.md §10); none: no `tile` resource. */
+  tileInfo?: TileInfo;
   layers: LayerDefinition[];
 }
 
@@ -68,6 +81,27 @@ export interface ValidationIssue { path: string; message: string }
 export const NAME_PATTERN = /^[A-Za-z0-9_]{1,120}$/;
 
 const LAYER_TYPES: readonly LayerType[] = ['Feature Layer', 'Group Layer', 'Raster Layer', 'Table'];
+
+/** Ranges of the numeric rendering options (terrain/hillshade.ts). */
+const RASTER_NUMBERS: Record<string, [min: number, max: number]> = {
+  azimuth: [0, 360], altitude: [0, 90], zFactor: [0, 1000], seaLevel: [-20000, 20000],
+};
+
+function validateRaster(r: RasterLayerConfig | undefined, p: string, add: (path: string, message: string) => void): void {
+  if (!r || typeof r !== 'object') { add(p, 'is required for a Raster Layer: { path, render }'); return; }
+  if (typeof r.path !== 'string' || !r.path) add(`${p}.path`, 'is required');
+  if (!TERRAIN_RENDERS.includes(r.render)) { add(`${p}.render`, `must be one of ${TERRAIN_RENDERS.join(', ')}`); return; }
+  for (const [key, [min, max]] of Object.entries(RASTER_NUMBERS)) {
+    const v = (r as unknown as Record<string, unknown>)[key];
+    if (v !== undefined && !(typeof v === 'number' && v >= min && v <= max)) add(`${p}.${key}`, `must be a number from ${min} to ${max}`);
+  }
+  if (r.render === 'hillshade' && r.multidirectional !== undefined && typeof r.multidirectional !== 'boolean') add(`${p}.multidirectional`, 'must be true or false');
+  if (r.render === 'elevation' && r.stops !== undefined) {
+    const ok = Array.isArray(r.stops) && r.stops.length > 0 && r.stops.every((s) => Array.isArray(s) && Number.isFinite(s[0])
+      && Array.isArray(s[1]) && s[1].length === 3 && s[1].every((c) => Number.isInteger(c) && c >= 0 && c <= 255));
+    if (!ok) add(`${p}.stops`, 'must be a list of [elevation, [r, g, b]] with channels 0–255');
+  }
+}
 
 /** Checks a definition; returns every problem found (empty when valid). */
 export function validateServiceDefinition(def: unknown): ValidationIssue[] {
@@ -86,6 +120,7 @@ export function validateServiceDefinition(def: unknown): ValidationIssue[] {
     const v = d[key];
     if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 100000)) add(key, 'must be an integer from 1 to 100000');
   }
+  if (d.tileInfo !== undefined) issues.push(...validateTileInfo(d.tileInfo));
   if (!Array.isArray(d.layers)) { add('layers', 'must be an array'); return issues; }
   const ids = new Set<number>();
   d.layers.forEach((l, i) => {
@@ -95,7 +130,8 @@ export function validateServiceDefinition(def: unknown): ValidationIssue[] {
     else ids.add(l.id);
     if (typeof l?.name !== 'string' || !l.name) add(`${p}.name`, 'is required');
     if (!LAYER_TYPES.includes(l?.type)) add(`${p}.type`, `must be one of ${LAYER_TYPES.join(', ')}`);
-    if (l?.type !== 'Group Layer') {
+    if (l?.type === 'Raster Layer') validateRaster(l.raster, `${p}.raster`, add);
+    else if (l?.type !== 'Group Layer') {
       const s = l?.source as SourceConfig | undefined;
       if (!s || typeof s.path !== 'string' || !s.path) add(`${p}.source`, 'needs a type and a path');
       else if (s.type === 'geopackage' && (typeof s.table !== 'string' || !s.table)) add(`${p}.source.table`, 'is required for a GeoPackage source');

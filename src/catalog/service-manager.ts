@@ -26,6 +26,7 @@ export class ServiceManager {
     else if (!service || service.revision !== stored.revision) {
       service?.close();
       service = new MapService(stored.definition, stored.revision, this.dataDir);
+      await service.prepare();
     }
     this.entries.set(key, { service, checkedAt: now });
     return service;

@@ -1,10 +1,14 @@
 /**
- * The `quadrangle` command: `serve` (the default) and `sample`.
+ * The `quadrangle` command: `serve` (the default), `sample` and `seed`.
  * @module cli/main
  */
+import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { ensureSampleData, startQuadrangle } from '../app/quadrangle-app.js';
 import { ConfigError, loadConfig } from '../config/config.js';
+import type { Envelope } from '../geo/geometry.js';
+import { SeedError, seedCache } from '../tiles/seed.js';
+import { ProgressBar, progressLine } from './progress-bar.js';
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -12,6 +16,24 @@ function integer(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
   return n;
+}
+
+/** `6-12` or `8`. */
+function levelRange(value: string): [number, number] {
+  const m = /^\s*(\d{1,2})\s*(?:-\s*(\d{1,2})\s*)?$/.exec(value);
+  if (!m) throw new InvalidArgumentError('expected a level or a range such as 6-12');
+  const from = Number(m[1]), to = m[2] === undefined ? from : Number(m[2]);
+  if (from > to) throw new InvalidArgumentError('the first level must not exceed the last');
+  return [from, to];
+}
+
+/** `xmin,ymin,xmax,ymax`. */
+function envelope(value: string): Envelope {
+  const v = value.split(',').map((s) => (s.trim() === '' ? NaN : Number(s)));
+  if (v.length !== 4 || !v.every(Number.isFinite)) throw new InvalidArgumentError('expected xmin,ymin,xmax,ymax');
+  const [xmin, ymin, xmax, ymax] = v as [number, number, number, number];
+  if (!(xmin < xmax && ymin < ymax)) throw new InvalidArgumentError('xmin must be below xmax and ymin below ymax');
+  return { xmin, ymin, xmax, ymax };
 }
 
 const program = new Command('quadrangle')
@@ -44,7 +66,30 @@ program.command('sample')
     await ensureSampleData(config.dataDir, log, { force: opts.force, seed: opts.seed });
   });
 
+program.command('seed')
+  .description('fill a map service\'s tile cache for an extent and a range of levels (resumes an interrupted run)')
+  .requiredOption('--service <path>', 'service as Folder/Name, e.g. Topo/SampleRegion')
+  .requiredOption('--levels <range>', 'levels to seed, e.g. 6-12', levelRange)
+  .option('--extent <xmin,ymin,xmax,ymax>', 'area in the service\'s spatial reference (default: the service\'s full extent)', envelope)
+  .option('--bbox-wgs84 <west,south,east,north>', 'area in longitude and latitude', envelope)
+  .option('-d, --data <dir>', 'data directory (env QUADRANGLE_DATA, default ./data)')
+  .option('--threads <n>', 'worker threads (default: cores)', integer)
+  .action(async (opts: { service: string; levels: [number, number]; extent?: Envelope; bboxWgs84?: Envelope; data?: string; threads?: number }) => {
+    const config = loadConfig({ dataDir: opts.data, operationThreads: opts.threads ?? availableParallelism() });
+    const bar = new ProgressBar();
+    const result = await seedCache({
+      dataDir: config.dataDir, service: opts.service, minLevel: opts.levels[0], maxLevel: opts.levels[1],
+      extent: opts.extent, bboxWgs84: opts.bboxWgs84, threads: Math.max(1, config.operationThreads),
+      onProgress: (p) => {
+        const seconds = p.elapsedMs / 1000, rendered = p.done - p.skipped;
+        const eta = rendered ? ((p.total - p.done) * seconds) / rendered : p.done === p.total ? 0 : Infinity;
+        bar.update(progressLine(p.done, p.total, 'metatiles', `${seconds ? (p.tilesWritten / seconds).toFixed(1) : '0.0'} tiles/s`, eta), p.done === p.total);
+      },
+    });
+    log(`Seeded ${opts.service} levels ${opts.levels.join('-')}: ${result.tilesWritten} tiles written, ${result.skipped} of ${result.total} metatiles already cached, ${(result.elapsedMs / 1000).toFixed(1)} s`);
+  });
+
 program.parseAsync(process.argv).catch((e: unknown) => {
-  log(e instanceof ConfigError ? `quadrangle: ${e.message}` : `quadrangle: ${(e as Error).stack ?? e}`);
+  log(e instanceof ConfigError || e instanceof SeedError ? `quadrangle: ${e.message}` : `quadrangle: ${(e as Error).stack ?? e}`);
   process.exit(1);
 });

@@ -20,3 +20,8 @@ export function getAndPost(app: FastifyInstance, url: string, handler: Handler):
 export function pathParams(request: FastifyRequest): Record<string, string> {
   return request.params as Record<string, string>;
 }
+
+/** Scheme, host and port as the client reached the server, for absolute links (hrefs, KML). */
+export function requestOrigin(request: FastifyRequest, fallbackPort: number): string {
+  return `${request.protocol}://${request.headers.host ?? `127.0.0.1:${fallbackPort}`}`;
+}

@@ -12,6 +12,7 @@ import type { QuadrangleConfig } from '../config/config.js';
 import type { OutputStore } from '../output/output-store.js';
 import { catalogFace } from '../faces/catalog/catalog-face.js';
 import { mapServerFace } from '../faces/mapserver/mapserver-face.js';
+import { viewerStaticFace } from '../faces/viewer/viewer.route.js';
 import type { OperationOutcome, OperationTask } from '../faces/mapserver/operation.js';
 import { ArcGisError, invalidUrl } from './arcgis-error.js';
 import { toArcGisError } from './error-mapping.js';
@@ -75,6 +76,7 @@ export async function createServer(ctx: ServerContext): Promise<FastifyInstance>
   const root = `/${ctx.config.instance}`;
   app.get('/', (_req, reply) => reply.redirect(`${root}/rest/services`));
   await app.register(catalogFace, { prefix: `${root}/rest`, ctx });
+  await app.register(viewerStaticFace, { prefix: `${root}/rest/static` });
   await app.register(mapServerFace, { prefix: `${root}/rest/services/:service/MapServer`, ctx });
   await app.register(mapServerFace, { prefix: `${root}/rest/services/:folder/:service/MapServer`, ctx });
   return app;

@@ -8,6 +8,7 @@ import { Image, Path2D, type SKRSContext2D } from '@napi-rs/canvas';
 import type { DisplayItem, DisplayList, FontSpec, Halo, PictureStyle, Rgba, StrokeStyle, TextItem } from '../carto/display-list.js';
 import { cssFont, registerMapFonts } from '../carto/font-registry.js';
 import { hatchData, markerHasArea, markerItemData, pathItemData } from './path-data.js';
+import { rasterCanvas } from './raster-canvas.js';
 import type { ItemDrawers, RenderBackend } from './render-backend.js';
 import { DECORATION_LINES } from './text-decoration.js';
 import { TextOutlines } from './text-outlines.js';
@@ -175,7 +176,13 @@ const drawTextPath = ({ ctx, outlines }: Surface, item: Extract<DisplayItem, { k
   ctx.restore();
 };
 
-const DRAWERS: ItemDrawers<Surface> = { path: drawPath, marker: drawMarker, image: drawImage, text: drawText, textPath: drawTextPath };
+const drawRaster = ({ ctx }: Surface, item: Extract<DisplayItem, { kind: 'raster' }>): void => {
+  ctx.globalAlpha = item.opacity;
+  ctx.drawImage(rasterCanvas(item), 0, 0, item.width, item.height);
+  ctx.globalAlpha = 1;
+};
+
+const DRAWERS: ItemDrawers<Surface> = { path: drawPath, marker: drawMarker, image: drawImage, text: drawText, textPath: drawTextPath, raster: drawRaster };
 
 /** Options of a canvas backend. */
 export interface CanvasBackendOptions {

@@ -7,6 +7,7 @@
 import type { DisplayItem, DisplayList, FontSpec, Halo, PictureStyle, Rgba, StrokeStyle } from '../carto/display-list.js';
 import { DECORATION_LINES } from './text-decoration.js';
 import { hatchData, markerHasArea, markerItemData, pathItemData } from './path-data.js';
+import { rasterCanvas } from './raster-canvas.js';
 import type { ItemDrawers, RenderBackend } from './render-backend.js';
 
 /** An SVG document being written: body elements and `<defs>`. */
@@ -135,7 +136,13 @@ const drawTextPath = (doc: SvgDocument, item: Extract<DisplayItem, { kind: 'text
   doc.body.push(textElements(item, ` xml:space="preserve" x="${xs}" y="${ys}" rotate="${rotate}"`, escapeXml(item.glyphs.join(''))));
 };
 
-const DRAWERS: ItemDrawers<SvgDocument> = { path: drawPath, marker: drawMarker, image: drawImage, text: drawText, textPath: drawTextPath };
+const drawRaster = (doc: SvgDocument, item: Extract<DisplayItem, { kind: 'raster' }>): void => {
+  const png = rasterCanvas(item).toBuffer('image/png');
+  doc.body.push(`<image xlink:href="data:image/png;base64,${png.toString('base64')}" width="${item.width}" height="${item.height}" preserveAspectRatio="none"`
+    + `${item.opacity < 1 ? ` opacity="${item.opacity.toFixed(4)}"` : ''}/>`);
+};
+
+const DRAWERS: ItemDrawers<SvgDocument> = { path: drawPath, marker: drawMarker, image: drawImage, text: drawText, textPath: drawTextPath, raster: drawRaster };
 
 /** Writes display lists as an SVG document; `toString` returns it. */
 export class SvgRenderBackend implements RenderBackend {

@@ -4,12 +4,16 @@
  * @module sample/sample-service
  */
 import type { LayerDefinition, ServiceDefinition } from '../catalog/service-definition.js';
+import { SAMPLE_EXTENT } from './crs.js';
+import type { TerrainRendering } from '../terrain/terrain-renderer.js';
+import { webMercatorTileInfo } from '../tiles/tiling-scheme.js';
 
 export const SAMPLE_FOLDER = 'Topo';
 export const SAMPLE_SERVICE = 'SampleRegion';
 /** Relative to the data directory. */
 export const SAMPLE_DIR = 'sample';
 export const SAMPLE_GPKG = `${SAMPLE_DIR}/region.gpkg`;
+export const SAMPLE_DEM = `${SAMPLE_DIR}/dem.tif`;
 
 type Rgba = [number, number, number, number];
 const sls = (color: Rgba, width: number, style = 'esriSLSSolid') => ({ type: 'esriSLS', style, color, width });
@@ -40,6 +44,14 @@ function layer(id: number, name: string, table: string, drawing: LayerDefinition
   };
 }
 
+/** A raster layer over the sample DEM, drawn by a terrain rendering. */
+function terrain(id: number, name: string, raster: TerrainRendering, transparency: number, defaultVisibility: boolean): LayerDefinition {
+  return {
+    id, name, type: 'Raster Layer', raster: { path: SAMPLE_DEM, ...raster },
+    drawingInfo: { transparency }, defaultVisibility, minScale: 0, maxScale: 0,
+  };
+}
+
 const SHEET_RENDERER = simple(sfs(null, sls([200, 0, 0, 255], 1.2)), 'Sheet');
 const sheetLabels = [{ labelPlacement: 'esriServerPolygonPlacementAlwaysHorizontal', labelExpression: '[NRN]', useCodedValues: false, where: null, minScale: 0, maxScale: 0, symbol: text([200, 0, 0, 255], 9, { weight: 'bold' }) }];
 
@@ -55,8 +67,12 @@ export function sampleServiceDefinition(): ServiceDefinition {
     mapName: 'Layers',
     documentInfo: { Title: 'Sample region', Author: 'Quadrangle', Subject: 'Topographic base data', Keywords: 'topographic,sample,MGCP' },
     spatialReference: { wkid: 32630, latestWkid: 32630 },
+    // The region itself: the full extent also holds the sheet indexes' outer sheets.
+    initialExtent: { ...SAMPLE_EXTENT },
     capabilities: ['Map', 'Query', 'Data'],
     maxRecordCount: 2000,
+    // Web Mercator so the cache lines up with every basemap; level 17 is about 1:4,500.
+    tileInfo: webMercatorTileInfo({ maxLevel: 17 }),
     layers: [
       layer(0, 'Place names', 'place_names', {
         renderer: uv('TYPE', [
@@ -100,12 +116,14 @@ export function sampleServiceDefinition(): ServiceDefinition {
       layer(6, 'Lakes', 'lakes', { renderer: simple(sfs(WATER_FILL, sls(WATER, 0.6)), 'Lake') }, { displayField: 'NAM', fieldAliases: { ...COMMON_ALIASES, AREA_KM2: 'Area (km²)' } }),
       layer(7, 'Coastline', 'coastline', { renderer: simple(sls(WATER, 0.8), 'Coastline') }),
       layer(8, 'Sea', 'sea', { renderer: simple(sfs(WATER_FILL, null), 'Sea') }, { displayField: 'NAM' }),
-      layer(9, 'Built-up areas', 'builtup_areas', { renderer: simple(sfs([245, 200, 170, 255], sls([200, 140, 110, 255], 0.4)), 'Built-up area') }, { displayField: 'NAM' }),
+      // Area fills are partly transparent so the hillshade below them models the ground.
+      layer(9, 'Built-up areas', 'builtup_areas', { renderer: simple(sfs([245, 200, 170, 255], sls([200, 140, 110, 255], 0.4)), 'Built-up area'), transparency: 25 }, { displayField: 'NAM' }),
       layer(10, 'Vegetation', 'vegetation', {
         renderer: uv('CLASS', [
           ['Forest', 'Forest', sfs([190, 225, 170, 255], null)], ['Scrub', 'Scrub', sfs([215, 235, 190, 255], null)],
           ['Moorland', 'Moorland', sfs([235, 230, 205, 255], null)], ['Marsh', 'Marsh', sfs([60, 130, 190, 255], null, 'esriSFSHorizontal')],
         ]),
+        transparency: 40,
       }, { displayField: 'CLASS', fieldAliases: { ...COMMON_ALIASES, VEG: 'Vegetation code' } }),
       layer(11, 'Administrative boundaries', 'admin_boundaries', { renderer: simple(sls([130, 60, 150, 255], 1.5, 'esriSLSDashDot'), 'Council boundary') }, { displayField: 'NAM_LEFT' }),
       layer(12, 'Administrative areas', 'admin_areas', { renderer: simple(sfs(null, sls([130, 60, 150, 255], 0.5)), 'Council area') }, { displayField: 'NAM', defaultVisibility: false }),
@@ -113,6 +131,10 @@ export function sampleServiceDefinition(): ServiceDefinition {
       layer(14, 'TM25 sheets', 'sheets_tm25', { renderer: SHEET_RENDERER, labelingInfo: sheetLabels }, { parentLayerId: 13, displayField: 'NRN', defaultVisibility: false }),
       layer(15, 'TM50 sheets', 'sheets_tm50', { renderer: SHEET_RENDERER, labelingInfo: sheetLabels }, { parentLayerId: 13, displayField: 'NRN', defaultVisibility: false }),
       layer(16, 'TM100 sheets', 'sheets_tm100', { renderer: SHEET_RENDERER, labelingInfo: sheetLabels }, { parentLayerId: 13, displayField: 'NRN', defaultVisibility: false }),
+      // Terrain at the bottom of the draw order; the shaded relief shows through the area fills above.
+      terrain(17, 'Hillshade', { render: 'hillshade', azimuth: 315, altitude: 45, zFactor: 1, seaLevel: 0 }, 50, true),
+      terrain(18, 'Elevation tint', { render: 'elevation' }, 0, false),
+      terrain(19, 'Elevation (DEM)', { render: 'dem' }, 0, false),
     ],
   };
 }

@@ -48,7 +48,7 @@ describe('MapServer root', () => {
 describe('layers and layer resources', () => {
   it('describes each layer with fields, drawingInfo and extent', async () => {
     const all = await getJson(`${ms}/layers`);
-    assert.equal(all.layers.length, 17);
+    assert.equal(all.layers.length, 20);
     const roads = await getJson(`${ms}/4`);
     assert.equal(roads.name, 'Roads');
     assert.equal(roads.type, 'Feature Layer');

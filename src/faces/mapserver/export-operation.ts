@@ -15,7 +15,7 @@ import { srJson, type SpatialReference } from '../../geo/spatial-reference.js';
 import { renderMap, UnsupportedMapFormatError } from '../../render/render-map.js';
 import { ArcGisError, clip, invalidParameter, missingParameter } from '../../http/arcgis-error.js';
 import type { RequestParams } from '../../http/request-params.js';
-import { parseExportLayers, renderLayers } from './map-layers.js';
+import { loadRasterLayers, parseExportLayers, renderLayers } from './map-layers.js';
 import type { Operation } from './operation.js';
 import { readLayerDefs, srParam } from './query-params.js';
 
@@ -79,7 +79,8 @@ export const exportOperation: Operation = async ({ service, params }) => {
   const layerDefs = readLayerDefs(params);
   if (params.has('dynamicLayers')) throw invalidParameter('dynamicLayers', 'dynamic layers are not supported by export yet');
   const view = new ViewTransform(frame.extent, frame.width, frame.height, frame.rotation).view;
-  const layers = renderLayers(service, option, layerDefs, view, frame.imageSr, frame.scale);
+  const dems = await loadRasterLayers(service, option, frame.scale);
+  const layers = renderLayers(service, option, layerDefs, view, frame.imageSr, frame.scale, dems);
   try {
     const image = await renderMap({
       extent: frame.extent, width: frame.width, height: frame.height, dpi: frame.dpi, rotation: frame.rotation,

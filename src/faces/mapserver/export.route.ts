@@ -6,7 +6,7 @@
 import { ArcGisError } from '../../http/arcgis-error.js';
 import { escapeHtml, renderForm, renderPage } from '../../http/html/page.js';
 import { resolveFormat, sendHtml, sendJson } from '../../http/respond.js';
-import { getAndPost, pathParams } from '../route-helpers.js';
+import { getAndPost, pathParams, requestOrigin } from '../route-helpers.js';
 import type { ExportMeta } from './export-operation.js';
 import { EXPORT_FORMATS } from './export-operation.js';
 import type { RouteContext } from './mapserver-face.js';
@@ -32,8 +32,7 @@ export function registerExportRoute({ app, ctx }: RouteContext): void {
       const meta = outcome.meta as ExportMeta;
       const dir = `${service.definition.folder ? `${service.definition.folder}/` : ''}${service.definition.serviceName}_MapServer`;
       const rel = await ctx.outputs.write(dir, 'map', EXTENSIONS[meta.format] ?? meta.format, outcome.data);
-      const origin = `${request.protocol}://${request.headers.host ?? `127.0.0.1:${ctx.config.port}`}`;
-      body = { href: `${origin}/${ctx.config.instance}/rest/directories/arcgisoutput/${rel}`, width: meta.width, height: meta.height, extent: meta.extent, scale: meta.scale };
+      body = { href: `${requestOrigin(request, ctx.config.port)}/${ctx.config.instance}/rest/directories/arcgisoutput/${rel}`, width: meta.width, height: meta.height, extent: meta.extent, scale: meta.scale };
     }
     if (format !== 'html') return sendJson(reply, params, format, body);
     const values = new Map(params.entries());

@@ -15,6 +15,7 @@ import { formatAttributes, formatValue } from './format-values.js';
 import { parseLayersOption, selectLayers } from './layer-selection.js';
 import type { Operation } from './operation.js';
 import { envelopeParam, layerWhere, readResultOptions, srParam } from './query-params.js';
+import { rasterIdentifyResult } from './raster-identify.js';
 
 /** `imageDisplay`: width,height[,dpi] of the client's view. */
 export function imageDisplayParam(params: RequestParams): { width: number; height: number; dpi: number } {
@@ -27,7 +28,7 @@ export function imageDisplayParam(params: RequestParams): { width: number; heigh
   return { width: width!, height: height!, dpi };
 }
 
-export const identifyOperation: Operation = ({ service, params }) => {
+export const identifyOperation: Operation = async ({ service, params }) => {
   const geometryType = params.oneOf('geometryType', ESRI_GEOMETRY_TYPES, 'esriGeometryPoint') as EsriGeometryType;
   const parsed = parseGeometryParam(params.required('geometry'), geometryType);
   if (!parsed.geometry) throw invalidParameter('geometry', 'the geometry is empty');
@@ -51,8 +52,13 @@ export const identifyOperation: Operation = ({ service, params }) => {
   const results: Record<string, unknown>[] = [];
   let exceeded = false;
   for (const layer of selectLayers(service, mode, ids, scale)) {
-    const source = layer.source!;
     const geometry = transformGeometry(parsed.geometry, getTransform(geometrySr, layer.spatialReference));
+    if (layer.raster) {
+      results.push(rasterIdentifyResult(layer, await service.dem(layer), geometry, { sr, returnGeometry, unformatted }));
+      if (mode === 'top' || results.length >= limit) break;
+      continue;
+    }
+    const source = layer.source!;
     const distance = toleranceMetres / metresPerUnit(layer.spatialReference);
     const spatial = distance > 0 ? prepareDistanceFilter(geometry, 'esriSpatialRelIntersects', distance)! : prepareFilter(geometry, 'esriSpatialRelIntersects');
     const found = queryFeatures(source, {

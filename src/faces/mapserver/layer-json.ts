@@ -31,8 +31,31 @@ export function layerSummary(service: MapService, l: LayerDefinition): Record<st
   };
 }
 
+/**
+ * A Raster Layer: no fields or geometry type; its extent and SR are the DEM's. Only `Map`: it is
+ * drawn and (the DEM rendering) identified, but has no `query`.
+ */
+function rasterLayerJson(service: MapService, layer: MapLayer, currentVersion: number): Record<string, unknown> {
+  const l = layer.definition;
+  const parent = l.parentLayerId !== undefined && l.parentLayerId >= 0 ? service.layerDefinition(l.parentLayerId) : undefined;
+  const sameSr = JSON.stringify(srJson(layer.spatialReference)) === JSON.stringify(srJson(service.spatialReference));
+  return {
+    currentVersion, id: l.id, name: l.name, type: l.type,
+    description: l.description ?? '', copyrightText: l.copyrightText ?? service.definition.copyrightText ?? '',
+    parentLayer: parent ? { id: parent.id, name: parent.name } : null,
+    subLayers: [], minScale: l.minScale ?? 0, maxScale: l.maxScale ?? 0, defaultVisibility: l.defaultVisibility ?? true,
+    extent: envelopeJson(service.layerExtentInServiceSr(layer), service.spatialReference),
+    ...(sameSr ? {} : { sourceSpatialReference: srJson(layer.spatialReference) }),
+    drawingInfo: { renderer: null, transparency: l.drawingInfo?.transparency ?? 0, labelingInfo: null, scaleSymbols: false, showLabels: false },
+    hasAttachments: false, htmlPopupType: 'esriServerHTMLPopupTypeNone', displayField: '', relationships: [],
+    canScaleSymbols: false, hasLabels: false,
+    capabilities: service.definition.capabilities.filter((c) => c === 'Map').join(','),
+  };
+}
+
 /** The full layer or table resource. */
 export function layerJson(service: MapService, layer: MapLayer, currentVersion: number): Record<string, unknown> {
+  if (layer.raster) return rasterLayerJson(service, layer, currentVersion);
   const l = layer.definition;
   const parent = l.parentLayerId !== undefined && l.parentLayerId >= 0 ? service.layerDefinition(l.parentLayerId) : undefined;
   const schema = layer.source?.schema;

@@ -7,6 +7,7 @@ import type { MapLayer, MapService } from '../../catalog/map-service.js';
 import type { LayerDefinition } from '../../catalog/service-definition.js';
 import { inScaleRange } from '../../geo/map-scale.js';
 import { invalidParameter } from '../../http/arcgis-error.js';
+import { isIdentifiableRaster } from './raster-identify.js';
 
 export type IdentifyMode = 'top' | 'visible' | 'all';
 
@@ -34,14 +35,15 @@ function visibleWithAncestors(service: MapService, l: LayerDefinition): boolean 
 }
 
 /**
- * Feature layers to search, topmost first. `ids` restricts the set (a group ID brings its
- * sublayers); `visible` and `top` also require default visibility and the scale range.
+ * Feature layers and DEM raster layers to search, topmost first. `ids` restricts the set (a
+ * group ID brings its sublayers); `visible` and `top` also require default visibility and the
+ * scale range.
  */
 export function selectLayers(service: MapService, mode: IdentifyMode, ids: number[] | null, scale: number): MapLayer[] {
   const allowed = ids ? new Set(ids.flatMap((id) => withSublayers(service, id))) : null;
   return service.definition.layers
-    .filter((l) => l.type === 'Feature Layer' && (!allowed || allowed.has(l.id)))
+    .filter((l) => (l.type === 'Feature Layer' || l.type === 'Raster Layer') && (!allowed || allowed.has(l.id)))
     .filter((l) => mode === 'all' || (visibleWithAncestors(service, l) && inScaleRange(scale, l.minScale, l.maxScale)))
     .map((l) => service.layer(l.id)!)
-    .filter((l) => l.source?.schema.geometryType);
+    .filter((l) => l.source?.schema.geometryType || isIdentifiableRaster(l));
 }

@@ -5,10 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { MapService } from '../../catalog/map-service.js';
+import type { RasterLayerConfig } from '../../catalog/service-definition.js';
 import { renderSwatch, type EsriSymbol } from '../../carto/symbol-swatch.js';
 import { invalidParameter } from '../../http/arcgis-error.js';
 import { escapeHtml, renderPage } from '../../http/html/page.js';
 import { sendResource } from '../../http/respond.js';
+import { encodePng } from '../../render/png-encoder.js';
+import { terrainSwatch } from '../../terrain/terrain-renderer.js';
 import { getAndPost } from '../route-helpers.js';
 import { isTable } from './layer-json.js';
 import type { RouteContext } from './mapserver-face.js';
@@ -39,6 +42,12 @@ function rendererEntries(renderer: Record<string, unknown> | undefined): { symbo
   return out;
 }
 
+/** A raster layer's one entry: its ramp, high at the top. */
+async function rasterEntry(raster: RasterLayerConfig, width: number, height: number): Promise<{ png: Buffer; label: string }> {
+  const { pixels, label } = terrainSwatch(raster, width, height);
+  return { png: await encodePng(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), width, height, { color: 'rgba' }), label };
+}
+
 /** Builds (and memoises per dpi and size) the legend of every drawn layer. */
 export async function buildLegend(service: MapService, dpi: number, width: number, height: number): Promise<LegendLayer[]> {
   const key = `legend:${dpi}:${width}:${height}`;
@@ -48,6 +57,10 @@ export async function buildLegend(service: MapService, dpi: number, width: numbe
   for (const l of service.definition.layers) {
     if (isTable(l) || l.type === 'Group Layer') continue;
     const legend: LegendItem[] = [];
+    if (l.raster) {
+      const { png, label } = await rasterEntry(l.raster, width, height);
+      legend.push({ label, url: createHash('md5').update(png).digest('hex'), imageData: png.toString('base64'), contentType: 'image/png', height, width });
+    }
     for (const entry of rendererEntries(l.drawingInfo?.renderer)) {
       const png = await renderSwatch(entry.symbol, width, height, dpi);
       legend.push({

@@ -1,18 +1,21 @@
 /**
  * Turns a service's layers into what the map engine draws: which layers are visible for an
  * `export` (`layers=show|hide|include|exclude:ids`, scale ranges, group visibility), with
- * their features fetched inside the view and projected into the image's SR.
+ * their features fetched inside the view and projected into the image's SR, and raster layers
+ * painted from their DEMs on the image's own pixel grid.
  * @module faces/mapserver/map-layers
  */
 import type { MapLayer, MapService } from '../../catalog/map-service.js';
 import type { LayerDefinition } from '../../catalog/service-definition.js';
-import type { RenderFeature, RenderGeometryType, RenderLayer } from '../../carto/map-request.js';
+import type { MapRequestLayer, RasterRenderLayer, RenderFeature, RenderGeometryType } from '../../carto/map-request.js';
 import type { WhereNode } from '../../data/where/index.js';
 import type { Envelope } from '../../geo/geometry.js';
 import { inScaleRange } from '../../geo/map-scale.js';
 import { getTransform, transformEnvelope, transformGeometry } from '../../geo/projection.js';
 import type { SpatialReference } from '../../geo/spatial-reference.js';
 import { invalidParameter } from '../../http/arcgis-error.js';
+import type { DemSource } from '../../terrain/dem-source.js';
+import { renderTerrain } from '../../terrain/terrain-renderer.js';
 import { withSublayers } from './layer-selection.js';
 import { layerWhere } from './query-params.js';
 
@@ -33,7 +36,7 @@ const defaultVisible = (service: MapService, l: LayerDefinition): boolean => {
   return true;
 };
 
-/** IDs of the feature layers an export draws, before scale ranges. */
+/** IDs of the layers an export draws, before scale ranges. */
 export function visibleLayerIds(service: MapService, option: LayersOption): Set<number> {
   const expand = (ids: number[]) => new Set(ids.flatMap((id) => withSublayers(service, id)));
   const defaults = new Set(service.definition.layers.filter((l) => defaultVisible(service, l)).map((l) => l.id));
@@ -57,14 +60,36 @@ function* layerFeatures(layer: MapLayer, view: Envelope, imageSr: SpatialReferen
 }
 
 /**
+ * Reads the DEMs of the raster layers an export at `scale` draws (async, once per process), for
+ * `renderLayers`, which is synchronous. Keyed by layer ID.
+ */
+export async function loadRasterLayers(service: MapService, option: LayersOption, scale: number): Promise<Map<number, DemSource>> {
+  const visible = visibleLayerIds(service, option);
+  const defs = service.definition.layers.filter((d) => d.type === 'Raster Layer' && visible.has(d.id) && inScaleRange(scale, d.minScale, d.maxScale));
+  return new Map(await Promise.all(defs.map(async (d) => [d.id, await service.dem(service.layer(d.id)!)] as const)));
+}
+
+/** A raster layer painted by its terrain rendering, in the image SR. */
+function rasterLayer(layer: MapLayer, dem: DemSource, imageSr: SpatialReference): RasterRenderLayer {
+  return {
+    kind: 'raster', id: layer.definition.id, transparency: layer.definition.drawingInfo?.transparency ?? 0,
+    paint: ({ width, height, view }) => renderTerrain(dem, layer.raster!.config, { width, height, spatialReference: imageSr, toMap: (px, py) => view.toMap(px, py) }),
+  };
+}
+
+/**
  * The layers to draw, bottom first (ArcGIS lists the top layer first). Scale ranges are
  * checked against `scale`; `layerDefs` are ANDed with each layer's definition expression.
+ * Raster layers draw when their DEM is in `dems` (see `loadRasterLayers`).
  */
-export function renderLayers(service: MapService, option: LayersOption, layerDefs: Map<number, WhereNode>, view: Envelope, imageSr: SpatialReference, scale: number): RenderLayer[] {
+export function renderLayers(service: MapService, option: LayersOption, layerDefs: Map<number, WhereNode>, view: Envelope, imageSr: SpatialReference, scale: number, dems: Map<number, DemSource> = new Map()): MapRequestLayer[] {
   const visible = visibleLayerIds(service, option);
-  const out: RenderLayer[] = [];
+  const out: MapRequestLayer[] = [];
   for (const def of service.definition.layers) {
-    if (def.type !== 'Feature Layer' || !visible.has(def.id) || !inScaleRange(scale, def.minScale, def.maxScale)) continue;
+    if (!visible.has(def.id) || !inScaleRange(scale, def.minScale, def.maxScale)) continue;
+    const dem = dems.get(def.id);
+    if (def.type === 'Raster Layer' && dem) out.push(rasterLayer(service.layer(def.id)!, dem, imageSr));
+    if (def.type !== 'Feature Layer') continue;
     const layer = service.layer(def.id);
     const geometryType = layer?.source?.schema.geometryType;
     const where = layer ? layerWhere(layer, layerDefs) : undefined;

@@ -12,11 +12,13 @@ import { pathParams } from '../route-helpers.js';
 import type { OperationTask } from './operation.js';
 import { registerExportRoute } from './export.route.js';
 import { registerIdentifyAndFindRoutes } from './identify.route.js';
+import { registerKmlRoutes } from './kml.route.js';
 import { registerLayerRoutes } from './layer.route.js';
 import { registerLayersRoute } from './layers.route.js';
 import { registerLegendRoute } from './legend.route.js';
 import { registerQueryRoute } from './query.route.js';
 import { registerRootRoute } from './root.route.js';
+import { registerTileRoute } from './tile.route.js';
 
 declare module 'fastify' {
   interface FastifyRequest { mapService: MapService | null }
@@ -58,6 +60,8 @@ export const mapServerFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (
   registerExportRoute(routes);
   registerLayerRoutes(routes);
   registerQueryRoute(routes);
+  registerTileRoute(routes);
+  registerKmlRoutes(routes);
 };
 
 export interface RouteContext {

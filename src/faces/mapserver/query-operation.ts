@@ -109,7 +109,7 @@ export function toGeoJson(body: Record<string, unknown>, objectIdField: string):
 /** Layer query: the layer in the URL, Esri JSON or GeoJSON out. */
 export const queryOperation: Operation = ({ service, params, task }) => {
   const layer = findLayer(service, task.layerId);
-  if (!layer.source) throw new ArcGisError(400, 'Requested operation is not supported by this service.', ['group layers cannot be queried']);
+  if (!layer.source) throw new ArcGisError(400, 'Requested operation is not supported by this service.', [`layer ${layer.definition.id} (${layer.definition.type}) has no features to query`]);
   const body = runQuery(params, service, layer, task.format);
   return { json: task.format === 'geojson' ? toGeoJson(body, layer.source.schema.objectIdField) : body };
 };

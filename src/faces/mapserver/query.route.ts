@@ -54,7 +54,7 @@ export function registerQueryRoute(routes: RouteContext): void {
     requireCapability(service, 'Query');
     const { folder = '', service: name, layerId } = pathParams(request);
     const layer = findLayer(service, layerId);
-    if (!layer.source) throw new ArcGisError(400, 'Requested operation is not supported by this service.', ['group layers cannot be queried']);
+    if (!layer.source) throw new ArcGisError(400, 'Requested operation is not supported by this service.', [`layer ${layer.definition.id} (${layer.definition.type}) has no features to query`]);
     if (params.get('f')?.toLowerCase() === 'pbf') throw new ArcGisError(400, 'Unsupported format', ["'f' parameter 'pbf' is not supported"]);
     const format = resolveFormat(params, ['html', 'json', 'pjson', 'geojson'] as const, 'html');
     // The HTML form alone until the user runs a query.

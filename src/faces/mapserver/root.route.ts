@@ -5,9 +5,12 @@
 import type { MapService } from '../../catalog/map-service.js';
 import { DEFAULT_MAX_IMAGE_SIZE } from '../../catalog/map-service.js';
 import { renderForm, renderLinks, renderPage, renderProperties } from '../../http/html/page.js';
-import { sendResource } from '../../http/respond.js';
+import { sendHtml, sendResource } from '../../http/respond.js';
 import { esriUnits, srJson } from '../../geo/spatial-reference.js';
+import { tileInfoJson } from '../../tiles/tiling-scheme.js';
 import { getAndPost } from '../route-helpers.js';
+import { renderViewerPage } from '../viewer/viewer-page.js';
+import { sendServiceKmz } from './kml.route.js';
 import { envelopeJson, isTable, layerSummary } from './layer-json.js';
 import type { RouteContext } from './mapserver-face.js';
 import { serviceOf } from './mapserver-face.js';
@@ -35,7 +38,8 @@ export function rootJson(service: MapService, currentVersion: number): Record<st
     copyrightText: d.copyrightText ?? '', supportsDynamicLayers: true,
     layers: d.layers.filter((l) => !isTable(l)).map((l) => layerSummary(service, l)),
     tables: d.layers.filter(isTable).map((l) => ({ id: l.id, name: l.name })),
-    spatialReference: srJson(sr), singleFusedMapCache: false,
+    spatialReference: srJson(sr), singleFusedMapCache: d.tileInfo !== undefined,
+    ...(d.tileInfo ? tileInfoJson(d.tileInfo) : {}),
     initialExtent: envelopeJson(d.initialExtent ?? full, sr),
     fullExtent: envelopeJson(full, sr),
     ...scaleRange(service),
@@ -52,8 +56,12 @@ export function rootJson(service: MapService, currentVersion: number): Record<st
 }
 
 export function registerRootRoute({ app, ctx }: RouteContext): void {
-  getAndPost(app, '/', (request, reply, params) => {
+  getAndPost(app, '/', async (request, reply, params) => {
     const service = serviceOf(request);
+    // Formats beyond the resource's JSON: the map viewer and a KMZ for Google Earth.
+    const f = params.get('f')?.trim().toLowerCase();
+    if (f === 'jsapi') return sendHtml(reply, await renderViewerPage(ctx, service, rootJson(service, ctx.config.currentVersion)));
+    if (f === 'kmz') return sendServiceKmz(request, reply, ctx, service);
     const returnUpdates = params.bool('returnUpdates', false);
     return sendResource(reply, params,
       () => (returnUpdates ? { fullExtent: envelopeJson(service.fullExtent(), service.spatialReference) } : rootJson(service, ctx.config.currentVersion)),
@@ -66,10 +74,12 @@ export function registerRootRoute({ app, ctx }: RouteContext): void {
             renderLinks('Layers', (body.layers as { id: number; name: string }[] | undefined ?? []).map((l) => ({ label: `${l.name} (${l.id})`, href: `${url}/${l.id}` }))),
             renderLinks('Tables', (body.tables as { id: number; name: string }[] | undefined ?? []).map((l) => ({ label: `${l.name} (${l.id})`, href: `${url}/${l.id}` }))),
             renderProperties(body, ['layers', 'tables']),
+            renderLinks('View in', [{ label: 'View in map viewer', href: `${url}?f=jsapi` }, { label: 'Google Earth (KMZ)', href: `${url}?f=kmz` }]),
             renderLinks('Child resources', [{ label: 'Layers', href: `${url}/layers` }, { label: 'Legend', href: `${url}/legend` }]),
             renderLinks('Supported operations', [
               ...(service.definition.capabilities.includes('Query') ? [{ label: 'Identify', href: `${url}/identify` }] : []),
               ...(service.definition.capabilities.includes('Data') ? [{ label: 'Find', href: `${url}/find` }] : []),
+              ...(service.definition.capabilities.includes('Map') ? [{ label: 'Generate KML', href: `${url}/generateKml` }] : []),
             ]),
             '<h3>Service options</h3>', renderForm(url, [{ name: 'returnUpdates', kind: 'select', options: ['false', 'true'], value: 'false' }]),
           ],
