@@ -5,11 +5,13 @@
  * @module carto/font-registry
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { GlobalFonts } from '@napi-rs/canvas';
 import type { FontSpec } from './display-list.js';
 
-const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
+/** The faces ship with the `dejavu-fonts-ttf` package, so maps look the same on every machine. */
+const FONT_DIR = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 
 /** The default face, and the one any unknown family falls back to. */
 const DEFAULT_FONT_FAMILY = 'DejaVu Sans';
