@@ -3,6 +3,7 @@
  * then labels are placed over them, avoiding each other and the point symbols.
  * @module carto/build-display-list
  */
+import { applyClip } from './clip-region.js';
 import { CollisionIndex, type CollisionIndexOptions } from './collision-index.js';
 import type { DisplayItem, DisplayList } from './display-list.js';
 import { esriColor } from './esri-color.js';
@@ -36,15 +37,21 @@ export function buildDisplayList(request: MapRequest, options: BuildOptions = {}
     view: new ViewTransform(request.extent, width, height, rotation), width, height, k, rotation, scale: request.scale,
     items, candidates, obstacles: [], obstacleOwners: [], warn: options.warn ?? warnOnce,
   };
+  /** Index into `request.layers` of each item's layer, for the clip. */
+  const itemLayers: number[] = [];
   request.layers.forEach((layer, i) => {
     if (layer.kind !== 'raster') paintLayer(layer, i, pc);
     else items.push({ kind: 'raster', width, height, pixels: layer.paint({ width, height, view: pc.view }), opacity: 1 - layer.transparency / 100 });
+    while (itemLayers.length < items.length) itemLayers.push(i);
   });
   if (candidates.length) {
     const index = new CollisionIndex(width, height, options.collision);
     const boxes = Float64Array.from(pc.obstacles);
     for (let i = 0; i < pc.obstacleOwners.length; i++) index.insert(boxes.subarray(i * 4, i * 4 + 4), pc.obstacleOwners[i]);
-    items.push(...placeLabels(candidates, { index, measurer: new TextMeasurer(), k }));
+    for (const { item, layer } of placeLabels(candidates, { index, measurer: new TextMeasurer(), k })) { items.push(item); itemLayers.push(layer); }
   }
-  return { width, height, dpi: request.dpi, background: request.background && esriColor(request.background), items };
+  const { clip } = request;
+  const excluded = new Set(clip?.excludedLayers);
+  const drawn = clip ? applyClip(items, (n) => !excluded.has(request.layers[itemLayers[n]!]!.id), clip, pc.view) : items;
+  return { width, height, dpi: request.dpi, background: request.background && esriColor(request.background), items: drawn };
 }

@@ -178,8 +178,22 @@ export interface RasterItem {
   opacity: number;
 }
 
+/**
+ * Items drawn only inside a region (mapserver.md §6 `clipping`): the backends clip to the rings,
+ * filled with the even-odd rule, draw the items, and lift the clip again.
+ */
+export interface ClipItem {
+  kind: 'clip';
+  /** Ring vertices, x, y pairs in px. */
+  coords: Float64Array;
+  /** Start of each ring as a point index into `coords`, followed by the point count. */
+  offsets: Uint32Array;
+  /** Drawn bottom to top inside the region. */
+  items: DisplayItem[];
+}
+
 /** Anything a display list draws. */
-export type DisplayItem = PathItem | MarkerItem | ImageItem | TextItem | TextPathItem | RasterItem;
+export type DisplayItem = PathItem | MarkerItem | ImageItem | TextItem | TextPathItem | RasterItem | ClipItem;
 /** The item kinds, each with its own draw function in every backend. */
 export type DisplayItemKind = DisplayItem['kind'];
 

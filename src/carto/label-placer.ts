@@ -18,16 +18,19 @@ const PLACERS: { [F in LabelCandidate['family']]: Placer<F> } = {
   polygon: placePolygonLabel,
 };
 
+/** A placed label's item and the index of the layer it labels (a clip may cover only some layers). */
+export interface PlacedLabel { item: DisplayItem; layer: number }
+
 /**
  * Places the candidates that fit, in place order, and returns their items (to draw above all
  * features). `env.index` should already hold the point symbols as obstacles.
  */
-export function placeLabels(candidates: LabelCandidate[], env: PlacementEnv): DisplayItem[] {
+export function placeLabels(candidates: LabelCandidate[], env: PlacementEnv): PlacedLabel[] {
   const order = candidates.slice().sort((a, b) => a.labelClass.priority - b.labelClass.priority || b.layer - a.layer || b.size - a.size);
-  const items: DisplayItem[] = [];
+  const placed: PlacedLabel[] = [];
   for (const c of order) {
     const item = (PLACERS[c.family] as Placer<typeof c.family>)(c as never, env);
-    if (item) items.push(item);
+    if (item) placed.push({ item, layer: c.layer });
   }
-  return items;
+  return placed;
 }

@@ -5,7 +5,7 @@
  * nothing of HTTP.
  * @module carto/map-request
  */
-import type { Envelope, Geometry } from '../geo/geometry.js';
+import type { Envelope, Geometry, MultiPolygon, Polygon } from '../geo/geometry.js';
 import type { ViewTransform } from './view-transform.js';
 
 /** One feature to draw: its attributes and its geometry in map units of the request's SR. */
@@ -58,6 +58,21 @@ export interface RasterRenderLayer {
 /** Any layer of a map request. */
 export type MapRequestLayer = RenderLayer | RasterRenderLayer;
 
+/** The CRS of a map request, for formats that carry georeferencing (GeoTIFF). */
+export interface MapCrs {
+  /** EPSG code, or null for a CRS known only as WKT. */
+  epsg: number | null;
+  /** Units are degrees. */
+  geographic: boolean;
+}
+
+/** Where drawing is confined: a polygon in map units, and the layers drawn whole regardless. */
+export interface MapClip {
+  geometry: Polygon | MultiPolygon;
+  /** `id`s of layers the clip does not apply to. */
+  excludedLayers: readonly number[];
+}
+
 /** A whole map: extent, image size and layers. */
 export interface MapRequest {
   /** Map units; maps onto the whole image (the caller has already fixed the aspect ratio). */
@@ -76,4 +91,8 @@ export interface MapRequest {
   layers: MapRequestLayer[];
   /** Map scale denominator, compared with label classes' minScale/maxScale. */
   scale: number;
+  /** The request's CRS; absent, georeferenced formats name none. */
+  crs?: MapCrs;
+  /** Drawing outside this polygon is cut away, except for the excluded layers' (mapserver.md §6 `clipping`). */
+  clip?: MapClip;
 }

@@ -39,9 +39,10 @@ const decoded = new WeakMap<Uint8Array, Image>();
  * Decodes every picture of a list before drawing: image decoding is asynchronous, drawing is
  * not. Call before `drawDisplayList` with a canvas backend.
  */
-export async function preparePictures(list: DisplayList): Promise<void> {
+export async function preparePictures(list: Pick<DisplayList, 'items'>): Promise<void> {
   const pending: Promise<void>[] = [];
   for (const item of list.items) {
+    if (item.kind === 'clip') { pending.push(preparePictures(item)); continue; }
     const picture = item.kind === 'image' ? item.picture : item.kind === 'path' ? item.picture : null;
     if (!picture || decoded.has(picture.data)) continue;
     const image = new Image();
@@ -182,7 +183,18 @@ const drawRaster = ({ ctx }: Surface, item: Extract<DisplayItem, { kind: 'raster
   ctx.globalAlpha = 1;
 };
 
-const DRAWERS: ItemDrawers<Surface> = { path: drawPath, marker: drawMarker, image: drawImage, text: drawText, textPath: drawTextPath, raster: drawRaster };
+const drawClip = (surface: Surface, item: Extract<DisplayItem, { kind: 'clip' }>): void => {
+  surface.ctx.save();
+  surface.ctx.clip(new Path2D(pathItemData({ ...item, closed: true })), 'evenodd');
+  for (const child of item.items) drawItem(surface, child);
+  surface.ctx.restore();
+};
+
+const DRAWERS: ItemDrawers<Surface> = { path: drawPath, marker: drawMarker, image: drawImage, text: drawText, textPath: drawTextPath, raster: drawRaster, clip: drawClip };
+
+function drawItem(surface: Surface, item: DisplayItem): void {
+  (DRAWERS[item.kind] as (surface: Surface, item: DisplayItem) => void)(surface, item);
+}
 
 /** Options of a canvas backend. */
 export interface CanvasBackendOptions {
@@ -209,6 +221,6 @@ export class CanvasRenderBackend implements RenderBackend {
   }
 
   draw(item: DisplayItem): void {
-    (DRAWERS[item.kind] as (surface: Surface, item: DisplayItem) => void)(this.surface, item);
+    drawItem(this.surface, item);
   }
 }

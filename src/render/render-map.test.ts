@@ -12,7 +12,7 @@ describe('renderMap', () => {
     const types = Object.fromEntries(await Promise.all(MAP_FORMATS.map(async (f) => [f, (await renderMap(request, f)).contentType])));
     assert.deepEqual(types, {
       png: 'image/png', png8: 'image/png', png24: 'image/png', png32: 'image/png', jpg: 'image/jpeg', gif: 'image/gif',
-      pdf: 'application/pdf', svg: 'image/svg+xml', svgz: 'image/svg+xml',
+      pdf: 'application/pdf', svg: 'image/svg+xml', svgz: 'image/svg+xml', tiff: 'image/tiff',
     });
   });
 
@@ -33,7 +33,7 @@ describe('renderMap', () => {
   });
 
   it('refuses other formats', async () => {
-    for (const format of ['bmp', 'tiff', 'emf']) {
+    for (const format of ['bmp', 'ps', 'emf']) {
       await assert.rejects(renderMap(request, format), (e) => e instanceof UnsupportedMapFormatError && e.message === `Unsupported image format: ${format}`);
     }
   });

@@ -13,13 +13,15 @@ import { renderJpeg } from './render-jpeg.js';
 import { renderPdf } from './render-pdf.js';
 import { renderPng } from './render-png.js';
 import { renderSvg } from './render-svg.js';
+import { renderTiff } from './render-tiff.js';
 
 const gzipAsync = promisify(gzip);
 
 /** An encoded map image. */
 export interface RenderedMap { data: Buffer; contentType: string }
 
-interface MapFormat { contentType: string; encode(list: DisplayList): Promise<Buffer> }
+/** An output format: its MIME type and its encoder, which may read the request (GeoTIFF needs the extent). */
+interface MapFormat { contentType: string; encode(list: DisplayList, request: MapRequest): Promise<Buffer> }
 
 const svg = (list: DisplayList): Buffer => Buffer.from(renderSvg(list), 'utf8');
 
@@ -34,6 +36,7 @@ const FORMATS: Record<string, MapFormat> = {
   pdf: { contentType: 'application/pdf', encode: (l) => renderPdf(l) },
   svg: { contentType: 'image/svg+xml', encode: async (l) => svg(l) },
   svgz: { contentType: 'image/svg+xml', encode: (l) => gzipAsync(svg(l)) },
+  tiff: { contentType: 'image/tiff', encode: (l, r) => renderTiff(l, r) },
 };
 
 /** Export formats `renderMap` supports. */
@@ -49,11 +52,11 @@ export class UnsupportedMapFormatError extends Error {
 
 /**
  * Draws a map and encodes it.
- * @param format an export `format` value: png, png8, png24, png32, jpg, gif, pdf, svg or svgz.
+ * @param format an export `format` value: png, png8, png24, png32, jpg, gif, pdf, svg, svgz or tiff.
  * @throws UnsupportedMapFormatError for any other format.
  */
 export async function renderMap(request: MapRequest, format: string, options?: BuildOptions): Promise<RenderedMap> {
   const f = FORMATS[format];
   if (!f) throw new UnsupportedMapFormatError(format);
-  return { data: await f.encode(buildDisplayList(request, options)), contentType: f.contentType };
+  return { data: await f.encode(buildDisplayList(request, options), request), contentType: f.contentType };
 }

@@ -142,7 +142,19 @@ const drawRaster = (doc: SvgDocument, item: Extract<DisplayItem, { kind: 'raster
     + `${item.opacity < 1 ? ` opacity="${item.opacity.toFixed(4)}"` : ''}/>`);
 };
 
-const DRAWERS: ItemDrawers<SvgDocument> = { path: drawPath, marker: drawMarker, image: drawImage, text: drawText, textPath: drawTextPath, raster: drawRaster };
+const drawClip = (doc: SvgDocument, item: Extract<DisplayItem, { kind: 'clip' }>): void => {
+  const id = doc.id('r');
+  doc.defs.push(`<clipPath id="${id}"><path d="${pathItemData({ ...item, closed: true })}" clip-rule="evenodd"/></clipPath>`);
+  doc.body.push(`<g clip-path="url(#${id})">`);
+  for (const child of item.items) drawItem(doc, child);
+  doc.body.push('</g>');
+};
+
+const DRAWERS: ItemDrawers<SvgDocument> = { path: drawPath, marker: drawMarker, image: drawImage, text: drawText, textPath: drawTextPath, raster: drawRaster, clip: drawClip };
+
+function drawItem(doc: SvgDocument, item: DisplayItem): void {
+  (DRAWERS[item.kind] as (doc: SvgDocument, item: DisplayItem) => void)(doc, item);
+}
 
 /** Writes display lists as an SVG document; `toString` returns it. */
 export class SvgRenderBackend implements RenderBackend {
@@ -158,7 +170,7 @@ export class SvgRenderBackend implements RenderBackend {
   }
 
   draw(item: DisplayItem): void {
-    (DRAWERS[item.kind] as (doc: SvgDocument, item: DisplayItem) => void)(this.doc, item);
+    drawItem(this.doc, item);
   }
 
   /** The SVG document drawn so far. */

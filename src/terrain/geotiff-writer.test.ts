@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fromFile } from 'geotiff';
-import { writeGeoTiff } from './geotiff-writer.js';
+import { encodeImageGeoTiff, writeGeoTiff } from './geotiff-writer.js';
 
 const hasGdal = spawnSync('gdalinfo', ['--version']).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'geotiff-writer-'));
@@ -62,5 +62,38 @@ describe('writeGeoTiff', () => {
 
   it('rejects data of the wrong length', () => {
     assert.throws(() => writeGeoTiff(join(dir, 'bad.tif'), { ...raster, width: 301 }), RangeError);
+  });
+});
+
+describe('encodeImageGeoTiff', () => {
+  /** A 300 × 20 RGBA gradient: wider than one tile, so tiles and padding are exercised. */
+  const width = 300, height = 20;
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) data.set([i % 256, (i >> 8) & 255, 7, 200], i * 4);
+  const georef = { transform: [500000, 2, 0, 6000000, 0, -2] as const, epsg: 32630, geographic: false };
+
+  it('round-trips 8-bit RGBA samples with the scale, tie point and projected EPSG code', async () => {
+    const path = join(dir, 'rgba.tif');
+    writeFileSync(path, encodeImageGeoTiff({ width, height, samples: 4, data }, georef));
+    const image = await (await fromFile(path)).getImage();
+    assert.deepEqual([image.getWidth(), image.getHeight(), image.getSamplesPerPixel()], [300, 20, 4]);
+    assert.deepEqual(image.getOrigin(), [500000, 6000000, 0]);
+    assert.deepEqual(image.getResolution(), [2, -2, 0]);
+    assert.equal((image.getGeoKeys() as Record<string, number>).ProjectedCSTypeGeoKey, 32630);
+    const pixels = (await image.readRasters({ interleave: true })) as unknown as Uint8Array;
+    assert.deepEqual(Array.from(pixels), Array.from(data));
+  });
+
+  it('names a geographic CRS by GeographicTypeGeoKey, none for a WKT-only SR', async () => {
+    const rgb = new Uint8Array(width * height * 3).fill(9);
+    const keys = async (epsg: number | null) => {
+      const path = join(dir, `rgb-${epsg}.tif`);
+      writeFileSync(path, encodeImageGeoTiff({ width, height, samples: 3, data: rgb }, { transform: [-5, 0.01, 0, 57, 0, -0.01], epsg, geographic: true }));
+      return (await (await fromFile(path)).getImage()).getGeoKeys() as Record<string, number>;
+    };
+    assert.equal((await keys(4326)).GeographicTypeGeoKey, 4326);
+    const unnamed = await keys(null);
+    assert.equal(unnamed.GTModelTypeGeoKey, 2);
+    assert.equal(unnamed.GeographicTypeGeoKey, undefined);
   });
 });

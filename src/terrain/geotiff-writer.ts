@@ -1,15 +1,17 @@
 /**
- * Writes single-band Float32 GeoTIFFs: classic little-endian TIFF, 256 × 256 tiles, DEFLATE
- * compression with the floating-point predictor (TIFF Technical Note 3), GeoTIFF 1.1 keys for
- * a projected EPSG coordinate reference system, and GDAL's GDAL_NODATA tag.
+ * Writes GeoTIFFs on the shared tiled-TIFF structure (tiff-file.ts), DEFLATE-compressed, with
+ * GeoTIFF 1.1 keys:
+ * - single-band Float32 elevation models (`writeGeoTiff`), 256 × 256 tiles with the
+ *   floating-point predictor (TIFF Technical Note 3) and GDAL's GDAL_NODATA tag;
+ * - 8-bit RGB or RGBA images (`encodeImageGeoTiff`), such as an exported map (mapserver.md §6).
  *
- * The IFD is written first and the tiles are streamed after it one at a time, so memory use
- * is one tile beyond the caller's raster; tile offsets and byte counts are patched in at the end.
+ * Georeferencing is a pixel scale and tie point for north-up rasters, or a model
+ * transformation matrix when the raster is rotated.
  * @module terrain/geotiff-writer
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { deflateSync } from 'node:zlib';
+import { encodeTiledTiff, TiffType, type TiffTag, writeTiledTiffFile } from './tiff-file.js';
 
 /** A north-up raster in a projected CRS with metre units. */
 export interface GeoTiffRaster {
@@ -29,7 +31,7 @@ export interface GeoTiffRaster {
   noData: number;
 }
 
-/** Encoding options of {@link writeGeoTiff}. */
+/** Encoding options of the writers. */
 export interface GeoTiffWriteOptions {
   /** Tile edge in pixels, a multiple of 16 (default 256). */
   tileSize?: number;
@@ -37,37 +39,51 @@ export interface GeoTiffWriteOptions {
   level?: number;
 }
 
-/** TIFF field types used here, with their byte sizes. */
-const TiffType = { ASCII: 2, SHORT: 3, LONG: 4, DOUBLE: 12 } as const;
-type TiffType = (typeof TiffType)[keyof typeof TiffType];
-
-const TYPE_SIZE: Record<TiffType, number> = { 2: 1, 3: 2, 4: 4, 12: 8 };
-
-interface Tag {
-  tag: number;
-  type: TiffType;
-  values: number[] | string;
+/** Where a raster lies: an affine pixel → map transform and the CRS. */
+export interface GeoReferencing {
+  /**
+   * GDAL-style geotransform of pixel corners: x = t0 + col·t1 + row·t2, y = t3 + col·t4 + row·t5.
+   * North-up when t2 and t4 are 0.
+   */
+  transform: readonly [number, number, number, number, number, number];
+  /** EPSG code for the GeoKeys, or null to leave the CRS unnamed (an SR known only as WKT). */
+  epsg: number | null;
+  /** Degrees (GeographicTypeGeoKey) rather than a projected CRS (ProjectedCSTypeGeoKey). */
+  geographic: boolean;
+  /** EPSG unit code for ProjLinearUnitsGeoKey (9001 metre), when the writer knows it. */
+  linearUnits?: number;
 }
 
-/** Number of values a tag carries (ASCII strings include their NUL). */
-function tagCount(t: Tag): number {
-  return typeof t.values === 'string' ? t.values.length + 1 : t.values.length;
+/** An 8-bit image, samples interleaved per pixel, top row first. */
+export interface GeoTiffImage {
+  width: number;
+  height: number;
+  /** 3 (RGB) or 4 (RGBA, straight alpha). */
+  samples: 3 | 4;
+  /** width × height × samples bytes. */
+  data: Uint8Array;
 }
 
-function writeValues(buf: Buffer, offset: number, t: Tag): void {
-  if (typeof t.values === 'string') {
-    buf.write(t.values, offset, 'latin1');
-    buf.writeUInt8(0, offset + t.values.length);
-    return;
-  }
-  t.values.forEach((v, k) => {
-    switch (t.type) {
-      case TiffType.SHORT: buf.writeUInt16LE(v, offset + 2 * k); break;
-      case TiffType.LONG: buf.writeUInt32LE(v, offset + 4 * k); break;
-      case TiffType.DOUBLE: buf.writeDoubleLE(v, offset + 8 * k); break;
-      case TiffType.ASCII: break;
-    }
-  });
+const DEFLATE = 8, PIXEL_IS_AREA = 1;
+
+/** GeoKey IDs (GeoTIFF 1.1). */
+const GeoKey = { ModelType: 1024, RasterType: 1025, GeographicType: 2048, ProjectedCSType: 3072, ProjLinearUnits: 3076 } as const;
+
+/** The georeferencing tags: scale and tie point (north-up) or transformation, and the GeoKey directory. */
+function geoTags(g: GeoReferencing): TiffTag[] {
+  const [x0, sx, rx, y0, ry, sy] = g.transform;
+  const placement: TiffTag[] = rx === 0 && ry === 0
+    ? [
+      { tag: 33550, type: TiffType.DOUBLE, values: [sx, -sy, 0] }, // ModelPixelScale
+      { tag: 33922, type: TiffType.DOUBLE, values: [0, 0, 0, x0, y0, 0] }, // ModelTiepoint
+    ]
+    : [{ tag: 34264, type: TiffType.DOUBLE, values: [sx, rx, 0, x0, ry, sy, 0, y0, 0, 0, 0, 0, 0, 0, 0, 1] }]; // ModelTransformation
+  const keys: [number, number][] = [[GeoKey.ModelType, g.geographic ? 2 : 1], [GeoKey.RasterType, PIXEL_IS_AREA]];
+  if (g.epsg !== null) keys.push([g.geographic ? GeoKey.GeographicType : GeoKey.ProjectedCSType, g.epsg]);
+  if (g.linearUnits !== undefined) keys.push([GeoKey.ProjLinearUnits, g.linearUnits]);
+  // Directory version 1.1.0, then (key, location 0 = value inline, count 1, value) per key.
+  const directory = [1, 1, 0, keys.length, ...keys.flatMap(([key, value]) => [key, 0, 1, value])];
+  return [...placement, { tag: 34735, type: TiffType.SHORT, values: directory }];
 }
 
 /**
@@ -91,113 +107,67 @@ export function writeGeoTiff(path: string, raster: GeoTiffRaster, options: GeoTi
   const { width, height, data, epsg, originX, originY, pixelSize, noData } = raster;
   const tile = options.tileSize ?? 256;
   if (endianness() !== 'LE') throw new Error('writeGeoTiff assumes a little-endian host');
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError('raster size must be positive integers');
   if (data.length !== width * height) throw new RangeError(`data has ${data.length} samples, expected ${width * height}`);
-  if (tile % 16 !== 0 || tile < 16) throw new RangeError('tile size must be a positive multiple of 16');
   if (!(pixelSize > 0)) throw new RangeError('pixel size must be positive');
 
-  const tilesAcross = Math.ceil(width / tile), tilesDown = Math.ceil(height / tile);
-  const tileCount = tilesAcross * tilesDown;
-  const placeholder = new Array<number>(tileCount).fill(0);
-  const tags: Tag[] = [
-    { tag: 256, type: TiffType.LONG, values: [width] }, // ImageWidth
-    { tag: 257, type: TiffType.LONG, values: [height] }, // ImageLength
-    { tag: 258, type: TiffType.SHORT, values: [32] }, // BitsPerSample
-    { tag: 259, type: TiffType.SHORT, values: [8] }, // Compression: Deflate (Adobe)
-    { tag: 262, type: TiffType.SHORT, values: [1] }, // PhotometricInterpretation: BlackIsZero
-    { tag: 277, type: TiffType.SHORT, values: [1] }, // SamplesPerPixel
-    { tag: 284, type: TiffType.SHORT, values: [1] }, // PlanarConfiguration: contiguous
-    { tag: 317, type: TiffType.SHORT, values: [3] }, // Predictor: floating point
-    { tag: 322, type: TiffType.SHORT, values: [tile] }, // TileWidth
-    { tag: 323, type: TiffType.SHORT, values: [tile] }, // TileLength
-    { tag: 324, type: TiffType.LONG, values: placeholder }, // TileOffsets
-    { tag: 325, type: TiffType.LONG, values: placeholder }, // TileByteCounts
-    { tag: 339, type: TiffType.SHORT, values: [3] }, // SampleFormat: IEEE float
-    { tag: 33550, type: TiffType.DOUBLE, values: [pixelSize, pixelSize, 0] }, // ModelPixelScale
-    { tag: 33922, type: TiffType.DOUBLE, values: [0, 0, 0, originX, originY, 0] }, // ModelTiepoint
-    {
-      tag: 34735, type: TiffType.SHORT, values: [ // GeoKeyDirectory, version 1.1.0
-        1, 1, 0, 4,
-        1024, 0, 1, 1, // GTModelTypeGeoKey: projected
-        1025, 0, 1, 1, // GTRasterTypeGeoKey: PixelIsArea
-        3072, 0, 1, epsg, // ProjectedCSTypeGeoKey
-        3076, 0, 1, 9001, // ProjLinearUnitsGeoKey: metre
-      ],
-    },
-    { tag: 42113, type: TiffType.ASCII, values: String(noData) }, // GDAL_NODATA
-  ];
-
-  // Layout: 8-byte header, IFD, then out-of-line tag values (word aligned), then tiles.
-  const ifdOffset = 8;
-  const ifdSize = 2 + tags.length * 12 + 4;
-  let valueOffset = ifdOffset + ifdSize;
-  const valueOffsets = tags.map((t) => {
-    const size = tagCount(t) * TYPE_SIZE[t.type];
-    if (size <= 4) return -1;
-    const at = valueOffset;
-    valueOffset += size + (size % 2);
-    return at;
-  });
-  const header = Buffer.alloc(valueOffset);
-  header.write('II', 0, 'latin1');
-  header.writeUInt16LE(42, 2);
-  header.writeUInt32LE(ifdOffset, 4);
-  header.writeUInt16LE(tags.length, ifdOffset);
-  tags.forEach((t, k) => {
-    const e = ifdOffset + 2 + 12 * k;
-    header.writeUInt16LE(t.tag, e);
-    header.writeUInt16LE(t.type, e + 2);
-    header.writeUInt32LE(tagCount(t), e + 4);
-    const at = valueOffsets[k]!;
-    if (at < 0) {
-      writeValues(header, e + 8, t);
-    } else {
-      header.writeUInt32LE(at, e + 8);
-      writeValues(header, at, t);
-    }
-  });
-  header.writeUInt32LE(0, ifdOffset + 2 + 12 * tags.length); // no next IFD
-
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(fd, header, 0, header.length, 0);
-    let position = header.length;
-    const offsets: number[] = [];
-    const counts: number[] = [];
-    const samples = new Float32Array(tile * tile);
-    const sampleBytes = new Uint8Array(samples.buffer);
-    const predicted = new Uint8Array(samples.byteLength);
-    for (let ty = 0; ty < tilesDown; ty++) {
-      for (let tx = 0; tx < tilesAcross; tx++) {
-        samples.fill(noData);
-        const x0 = tx * tile, y0 = ty * tile;
-        const cols = Math.min(tile, width - x0), rows = Math.min(tile, height - y0);
-        for (let r = 0; r < rows; r++) {
-          const from = (y0 + r) * width + x0;
-          samples.set(data.subarray(from, from + cols), r * tile);
-        }
-        for (let r = 0; r < tile; r++) floatPredictRow(sampleBytes, 4 * r * tile, tile, predicted, 4 * r * tile);
-        const compressed = deflateSync(predicted, { level: options.level ?? 6 });
-        if (position + compressed.length > 0xffffffff) throw new RangeError('GeoTIFF exceeds 4 GiB; BigTIFF is not supported');
-        writeSync(fd, compressed, 0, compressed.length, position);
-        offsets.push(position);
-        counts.push(compressed.length);
-        position += compressed.length;
+  const samples = new Float32Array(tile * tile);
+  const sampleBytes = new Uint8Array(samples.buffer);
+  const predicted = new Uint8Array(samples.byteLength);
+  writeTiledTiffFile(path, {
+    width, height, tile,
+    tags: [
+      { tag: 258, type: TiffType.SHORT, values: [32] }, // BitsPerSample
+      { tag: 259, type: TiffType.SHORT, values: [DEFLATE] }, // Compression
+      { tag: 262, type: TiffType.SHORT, values: [1] }, // PhotometricInterpretation: BlackIsZero
+      { tag: 277, type: TiffType.SHORT, values: [1] }, // SamplesPerPixel
+      { tag: 284, type: TiffType.SHORT, values: [1] }, // PlanarConfiguration: contiguous
+      { tag: 317, type: TiffType.SHORT, values: [3] }, // Predictor: floating point
+      { tag: 339, type: TiffType.SHORT, values: [3] }, // SampleFormat: IEEE float
+      ...geoTags({ transform: [originX, pixelSize, 0, originY, 0, -pixelSize], epsg, geographic: false, linearUnits: 9001 }),
+      { tag: 42113, type: TiffType.ASCII, values: String(noData) }, // GDAL_NODATA
+    ],
+    encodeTile(tx, ty) {
+      samples.fill(noData);
+      const x0 = tx * tile, y0 = ty * tile;
+      const cols = Math.min(tile, width - x0), rows = Math.min(tile, height - y0);
+      for (let r = 0; r < rows; r++) {
+        const from = (y0 + r) * width + x0;
+        samples.set(data.subarray(from, from + cols), r * tile);
       }
-    }
-    const patch = (tagId: number, values: number[]) => {
-      const k = tags.findIndex((t) => t.tag === tagId);
-      const t = { ...tags[k]!, values };
-      const size = tagCount(t) * 4;
-      const buf = Buffer.alloc(size);
-      writeValues(buf, 0, t);
-      const at = valueOffsets[k]!;
-      // A single tile's value sits inside the IFD entry itself.
-      writeSync(fd, buf, 0, size, at < 0 ? ifdOffset + 2 + 12 * k + 8 : at);
-    };
-    patch(324, offsets);
-    patch(325, counts);
-  } finally {
-    closeSync(fd);
-  }
+      for (let r = 0; r < tile; r++) floatPredictRow(sampleBytes, 4 * r * tile, tile, predicted, 4 * r * tile);
+      return deflateSync(predicted, { level: options.level ?? 6 });
+    },
+  });
+}
+
+/** Encodes an 8-bit RGB or RGBA image as a tiled, DEFLATE-compressed GeoTIFF in memory. */
+export function encodeImageGeoTiff(image: GeoTiffImage, georef: GeoReferencing, options: GeoTiffWriteOptions = {}): Uint8Array {
+  const { width, height, samples, data } = image;
+  const tile = options.tileSize ?? 256;
+  if (data.length !== width * height * samples) throw new RangeError(`data has ${data.length} bytes, expected ${width * height * samples}`);
+  const buffer = new Uint8Array(tile * tile * samples);
+  const rowBytes = width * samples, tileRowBytes = tile * samples;
+  return encodeTiledTiff({
+    width, height, tile,
+    tags: [
+      { tag: 258, type: TiffType.SHORT, values: new Array<number>(samples).fill(8) }, // BitsPerSample
+      { tag: 259, type: TiffType.SHORT, values: [DEFLATE] }, // Compression
+      { tag: 262, type: TiffType.SHORT, values: [2] }, // PhotometricInterpretation: RGB
+      { tag: 277, type: TiffType.SHORT, values: [samples] }, // SamplesPerPixel
+      { tag: 284, type: TiffType.SHORT, values: [1] }, // PlanarConfiguration: contiguous
+      ...(samples === 4 ? [{ tag: 338, type: TiffType.SHORT, values: [2] }] : []), // ExtraSamples: unassociated alpha
+      { tag: 339, type: TiffType.SHORT, values: new Array<number>(samples).fill(1) }, // SampleFormat: unsigned integer
+      ...geoTags(georef),
+    ],
+    encodeTile(tx, ty) {
+      buffer.fill(0);
+      const x0 = tx * tile, y0 = ty * tile;
+      const cols = Math.min(tile, width - x0), rows = Math.min(tile, height - y0);
+      for (let r = 0; r < rows; r++) {
+        const from = (y0 + r) * rowBytes + x0 * samples;
+        buffer.set(data.subarray(from, from + cols * samples), r * tileRowBytes);
+      }
+      return deflateSync(buffer, { level: options.level ?? 6 });
+    },
+  });
 }

@@ -7,7 +7,7 @@
 import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import type { MapService } from '../catalog/map-service.js';
 import { buildDisplayList } from '../carto/build-display-list.js';
-import { loadRasterLayers, renderLayers } from '../faces/mapserver/map-layers.js';
+import { exportLayers, loadRasterLayers, renderMapLayers } from '../faces/mapserver/map-layers.js';
 import { quantize } from '../render/palette-quantizer.js';
 import { encodePng } from '../render/png-encoder.js';
 import { rasterize } from '../render/rasterize.js';
@@ -30,8 +30,9 @@ export async function renderMetatile(service: MapService, grid: TileGrid, m: Met
   if (!grid.hasData(m)) return tiles.map(({ row, col }) => ({ row, col, data: null, ext: blankExtension(info) }));
   const frame = grid.frame(m);
   const scale = m.lod.scale;
-  const dems = await loadRasterLayers(service, { mode: 'default' }, scale);
-  const layers = renderLayers(service, { mode: 'default' }, new Map(), frame.extent, info.spatialReference, scale, dems);
+  const drawn = exportLayers(service, { mode: 'default' });
+  const dems = await loadRasterLayers(service, drawn, scale);
+  const layers = renderMapLayers(drawn, { layerDefs: new Map(), view: frame.extent, imageSr: info.spatialReference, scale, dems });
   const b = frame.buffer;
   const list = buildDisplayList(
     { extent: frame.extent, width: frame.width, height: frame.height, dpi: info.dpi, background: null, layers, scale },

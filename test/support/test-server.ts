@@ -14,7 +14,7 @@ import { SAMPLE_DIR } from '../../src/sample/sample-service.js';
 
 const src = fileURLToPath(new URL('../../src/', import.meta.url));
 /** Everything that decides the sample files' bytes. */
-const GENERATOR_FILES = ['data/geopackage/geopackage-writer.ts', 'data/geopackage/gpkg-geometry.ts', 'geo/wkb.ts', 'terrain/geotiff-writer.ts'];
+const GENERATOR_FILES = ['data/geopackage/geopackage-writer.ts', 'data/geopackage/gpkg-geometry.ts', 'geo/wkb.ts', 'terrain/geotiff-writer.ts', 'terrain/tiff-file.ts'];
 
 /** A cache key that changes whenever the generator's code does. */
 function generatorVersion(): string {

@@ -2,30 +2,38 @@
  * `export` (mapserver.md §6): a map image of the service for a bbox, size and format, drawn
  * by the map engine in a worker thread. The image's extent is widened to the image's aspect
  * ratio, sizes above the service maximum are scaled down, and features are projected on the
- * fly into `imageSR`.
+ * fly into `imageSR`. `dynamicLayers` replace the service's layers; `clipping` and
+ * `spatialFilter` confine what is drawn.
+ *
+ * Decision on `format=tiff` with `rotation`: the GeoTIFF keeps its georeferencing as a model
+ * transformation (rotation terms included) instead of refusing, so the image still lands in place.
  * @module faces/mapserver/export-operation
  */
-import type { MapService } from '../../catalog/map-service.js';
+import type { MapLayer, MapService } from '../../catalog/map-service.js';
 import { DEFAULT_MAX_IMAGE_SIZE } from '../../catalog/map-service.js';
+import type { MapCrs } from '../../carto/map-request.js';
 import { ViewTransform } from '../../carto/view-transform.js';
+import type { WhereNode } from '../../data/where/index.js';
 import type { Envelope } from '../../geo/geometry.js';
 import { mapScale, metresPerUnit } from '../../geo/map-scale.js';
 import { getTransform, transformEnvelope } from '../../geo/projection.js';
-import { srJson, type SpatialReference } from '../../geo/spatial-reference.js';
+import { canonicalWkid, isGeographic, srJson, type SpatialReference } from '../../geo/spatial-reference.js';
 import { renderMap, UnsupportedMapFormatError } from '../../render/render-map.js';
 import { ArcGisError, clip, invalidParameter, missingParameter } from '../../http/arcgis-error.js';
 import type { RequestParams } from '../../http/request-params.js';
-import { loadRasterLayers, parseExportLayers, renderLayers } from './map-layers.js';
+import { readDynamicLayers } from './dynamic-layers.js';
+import { readClipping, readSpatialFilter } from './export-geometry-params.js';
+import { exportLayers, loadRasterLayers, parseExportLayers, renderMapLayers } from './map-layers.js';
 import type { Operation } from './operation.js';
 import { readLayerDefs, srParam } from './query-params.js';
 
 /** Formats an export can ask for (mapserver.md §6); others answer `Unsupported image format`. */
-export const EXPORT_FORMATS = ['png', 'png8', 'png24', 'png32', 'jpg', 'gif', 'pdf', 'svg', 'svgz'] as const;
+export const EXPORT_FORMATS = ['png', 'png8', 'png24', 'png32', 'jpg', 'gif', 'pdf', 'svg', 'svgz', 'tiff'] as const;
 
 export interface ExportMeta { width: number; height: number; extent: Record<string, unknown>; scale: number; format: string }
 
 /** What the image will show: size after clamping, extent after aspect fitting, scale. */
-export interface ExportFrame { width: number; height: number; dpi: number; extent: Envelope; imageSr: SpatialReference; scale: number; rotation: number }
+export interface ExportFrame { width: number; height: number; dpi: number; extent: Envelope; bboxSr: SpatialReference; imageSr: SpatialReference; scale: number; rotation: number }
 
 function sizeParam(params: RequestParams, service: MapService): { width: number; height: number } {
   const parts = params.list('size') ?? ['400', '400'];
@@ -66,7 +74,23 @@ export function readExportFrame(params: RequestParams, service: MapService): Exp
   // Widen the box to the image's aspect ratio, so the map is never stretched.
   else unitsPerPixel = Math.max((extent.xmax - extent.xmin) / width, (extent.ymax - extent.ymin) / height);
   extent = { xmin: cx - (unitsPerPixel * width) / 2, xmax: cx + (unitsPerPixel * width) / 2, ymin: cy - (unitsPerPixel * height) / 2, ymax: cy + (unitsPerPixel * height) / 2 };
-  return { width, height, dpi, extent, imageSr, rotation, scale: mapScale(extent, width, dpi, imageSr) };
+  return { width, height, dpi, extent, bboxSr, imageSr, rotation, scale: mapScale(extent, width, dpi, imageSr) };
+}
+
+/** The image SR as GeoTIFF names it: its EPSG code (Esri's Web Mercator WKIDs folded to 3857), none for WKT. */
+function mapCrs(sr: SpatialReference): MapCrs {
+  const wkid = sr.latestWkid ?? sr.wkid;
+  return { epsg: wkid !== undefined ? canonicalWkid(wkid) : null, geographic: isGeographic(sr) };
+}
+
+/**
+ * The layers to draw, top first, with their where clauses: the `dynamicLayers` when given (then
+ * `layers` and `layerDefs` are ignored, mapserver.md §6), else the service's layers `layers` selects.
+ */
+function drawnLayers(params: RequestParams, service: MapService): { layers: MapLayer[]; layerDefs: Map<number, WhereNode> } {
+  const dynamic = readDynamicLayers(params, service);
+  if (dynamic) return dynamic;
+  return { layers: exportLayers(service, parseExportLayers(params.get('layers'))), layerDefs: readLayerDefs(params) };
 }
 
 export const exportOperation: Operation = async ({ service, params }) => {
@@ -75,16 +99,16 @@ export const exportOperation: Operation = async ({ service, params }) => {
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new ArcGisError(400, `Unsupported image format: ${clip(format, 20)}`, [`'format' parameter must be one of ${EXPORT_FORMATS.join(', ')}`]);
   const frame = readExportFrame(params, service);
   const transparent = params.bool('transparent', false);
-  const option = parseExportLayers(params.get('layers'));
-  const layerDefs = readLayerDefs(params);
-  if (params.has('dynamicLayers')) throw invalidParameter('dynamicLayers', 'dynamic layers are not supported by export yet');
+  const { layers: drawn, layerDefs } = drawnLayers(params, service);
+  const clipping = readClipping(params, frame.bboxSr, frame.imageSr);
+  const spatialFilter = readSpatialFilter(params, frame.bboxSr);
   const view = new ViewTransform(frame.extent, frame.width, frame.height, frame.rotation).view;
-  const dems = await loadRasterLayers(service, option, frame.scale);
-  const layers = renderLayers(service, option, layerDefs, view, frame.imageSr, frame.scale, dems);
+  const dems = await loadRasterLayers(service, drawn, frame.scale);
+  const layers = renderMapLayers(drawn, { layerDefs, view, imageSr: frame.imageSr, scale: frame.scale, dems, spatialFilter });
   try {
     const image = await renderMap({
       extent: frame.extent, width: frame.width, height: frame.height, dpi: frame.dpi, rotation: frame.rotation,
-      background: transparent ? null : [255, 255, 255, 255], layers, scale: frame.scale,
+      background: transparent ? null : [255, 255, 255, 255], layers, scale: frame.scale, crs: mapCrs(frame.imageSr), clip: clipping,
     }, format);
     const meta: ExportMeta = {
       width: frame.width, height: frame.height, scale: frame.scale, format,

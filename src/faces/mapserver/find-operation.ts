@@ -43,8 +43,11 @@ export const findOperation: Operation = ({ service, params }) => {
   if (searchText === undefined) throw missingParameter('searchText');
   const layerIds = params.list('layers');
   if (!layerIds) throw missingParameter('layers');
+  const { dynamicLayers, layerDefs, returnGeometry, unformatted, fieldNames, maxAllowableOffset, geometryPrecision } = readResultOptions(params, service);
+  // With dynamicLayers, `layers` names their dynamic IDs (mapserver.md §8).
+  const lookup = (id: number) => (dynamicLayers ? dynamicLayers.find((l) => l.definition.id === id) : service.layer(id));
   const layers = layerIds.map((id) => {
-    const layer = /^\d{1,9}$/.test(id) ? service.layer(Number(id)) : undefined;
+    const layer = /^\d{1,9}$/.test(id) ? lookup(Number(id)) : undefined;
     if (!layer) throw invalidParameter('layers', `layer ${clip(id, 20)} does not exist`);
     if (layer.definition.type === 'Table') throw invalidParameter('layers', `${layer.definition.id} is a table; find searches layers only`);
     return layer;
@@ -52,7 +55,6 @@ export const findOperation: Operation = ({ service, params }) => {
   const contains = params.bool('contains', true);
   const searchFields = params.list('searchFields');
   const sr = srParam(params, 'sr') ?? service.spatialReference;
-  const { layerDefs, returnGeometry, unformatted, fieldNames, maxAllowableOffset, geometryPrecision } = readResultOptions(params, 'find');
 
   const limit = service.maxRecordCount;
   const results: Record<string, unknown>[] = [];

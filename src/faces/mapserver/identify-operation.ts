@@ -43,7 +43,7 @@ export const identifyOperation: Operation = async ({ service, params }) => {
     try { geometrySr = parseSpatialReference(parsed.spatialReference) ?? sr; } catch { throw invalidParameter('geometry', 'its spatialReference is invalid'); }
   }
   const { mode, ids } = parseLayersOption(params.get('layers'));
-  const { layerDefs, returnGeometry, unformatted, fieldNames, maxAllowableOffset, geometryPrecision } = readResultOptions(params, 'identify');
+  const { dynamicLayers, layerDefs, returnGeometry, unformatted, fieldNames, maxAllowableOffset, geometryPrecision } = readResultOptions(params, service);
 
   const scale = mapScale(mapExtent, display.width, display.dpi, sr);
   // Tolerance in metres on the ground, so it converts to any layer's units.
@@ -51,7 +51,7 @@ export const identifyOperation: Operation = async ({ service, params }) => {
   const limit = service.maxRecordCount;
   const results: Record<string, unknown>[] = [];
   let exceeded = false;
-  for (const layer of selectLayers(service, mode, ids, scale)) {
+  for (const layer of selectLayers(service, mode, ids, scale, dynamicLayers)) {
     const geometry = transformGeometry(parsed.geometry, getTransform(geometrySr, layer.spatialReference));
     if (layer.raster) {
       results.push(rasterIdentifyResult(layer, await service.dem(layer), geometry, { sr, returnGeometry, unformatted }));

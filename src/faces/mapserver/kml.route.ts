@@ -10,14 +10,13 @@ import type { MapService } from '../../catalog/map-service.js';
 import type { Envelope } from '../../geo/geometry.js';
 import { getTransform, transformEnvelope } from '../../geo/projection.js';
 import { ArcGisError, clip, invalidParameter, missingParameter } from '../../http/arcgis-error.js';
-import { toArcGisError } from '../../http/error-mapping.js';
 import { renderForm, renderPage } from '../../http/html/page.js';
 import type { RequestParams } from '../../http/request-params.js';
 import { resolveFormat, sendHtml } from '../../http/respond.js';
 import type { ServerContext } from '../../http/server.js';
-import { getAndPost, pathParams, requestOrigin } from '../route-helpers.js';
-import type { ExportMeta } from './export-operation.js';
-import { groundOverlayKml, type KmlLink, KMZ_TYPE, kmz, networkLinkKml } from './kml-document.js';
+import { getAndPost, requestOrigin } from '../route-helpers.js';
+import { type KmlLink, kmz, networkLinkKml } from './kml-document.js';
+import { OVERLAY_FORMATS, overlayKmz, sendKmz } from './kmz-overlay.js';
 import { isTable } from './layer-json.js';
 import { visibleLayerIds } from './map-layers.js';
 import type { RouteContext } from './mapserver-face.js';
@@ -25,27 +24,9 @@ import { requireCapability, serviceOf } from './mapserver-face.js';
 import { serviceCrumbs, serviceUrl } from './service-urls.js';
 
 const LAYER_OPTIONS = ['composite', 'separateImage', 'nonComposite'] as const;
-/** Image formats a KML client can drape, and the extension each is stored under. */
-const IMAGE_FORMATS: Record<string, string> = { png: 'png', png8: 'png', png24: 'png', png32: 'png', jpg: 'jpg', gif: 'gif' };
 /** Pixels along the longer side of an overlay: sharp on a desktop screen, quick to draw. */
 const OVERLAY_PIXELS = 1024;
 const WGS84 = { wkid: 4326, latestWkid: 4326 };
-
-/**
- * KMZ answers carry errors as the JSON envelope with the code as HTTP status (mapserver.md §2),
- * whatever `f` says, because a KML client cannot read an HTML page or a 200 with an error.
- */
-async function sendKmz(request: FastifyRequest, reply: FastifyReply, fileName: string, produce: () => Promise<Uint8Array>): Promise<FastifyReply> {
-  try {
-    const data = await produce();
-    return reply.type(KMZ_TYPE).header('content-disposition', `attachment; filename="${fileName.replace(/[^\w.-]+/g, '_')}.kmz"`)
-      .header('cache-control', 'no-store').send(Buffer.from(data));
-  } catch (e) {
-    const err = toArcGisError(e);
-    if (err.code >= 500) request.log.error({ err: e }, 'KML request failed');
-    return reply.code(err.code).type('application/json; charset=utf-8').send(JSON.stringify({ error: { code: err.code, message: err.message, details: err.details } }));
-  }
-}
 
 /** The absolute URL of the service as the client reached it: KML links must be absolute. */
 function absoluteServiceUrl(request: FastifyRequest, ctx: ServerContext, service: MapService): string {
@@ -102,28 +83,19 @@ function overlaySize(box: Envelope): string {
   return `${Math.max(1, Math.round(dx * k))},${Math.max(1, Math.round(dy * k))}`;
 }
 
-/** Draws the overlay image with the export operation and wraps it as a KMZ ground overlay. */
+/** Draws the overlay image for the KML client's view and wraps it as a KMZ ground overlay. */
 async function mapImageKmz(request: FastifyRequest, ctx: ServerContext, service: MapService, params: RequestParams): Promise<Uint8Array> {
   const box = readBbox(params, service);
   const format = (params.get('format') ?? 'png').trim().toLowerCase();
-  const extension = IMAGE_FORMATS[format];
-  if (!extension) throw new ArcGisError(400, `Unsupported image format: ${clip(format, 20)}`, [`'format' parameter must be one of ${Object.keys(IMAGE_FORMATS).join(', ')}`]);
+  if (!OVERLAY_FORMATS[format]) throw new ArcGisError(400, `Unsupported image format: ${clip(format, 20)}`, [`'format' parameter must be one of ${Object.keys(OVERLAY_FORMATS).join(', ')}`]);
   const layers = params.get('layers');
-  const exportParams: [string, string][] = [
+  return overlayKmz(request, ctx, service, [
     ['bbox', `${box.xmin},${box.ymin},${box.xmax},${box.ymax}`], ['bboxSR', '4326'], ['imageSR', '4326'],
     ['size', overlaySize(box)], ['format', format], ['transparent', 'true'],
     // A bare ID list (ArcGIS's own links use them) means "show these".
     ...(layers !== undefined ? [['layers', /^[\d\s,]+$/.test(layers) ? `show:${layers}` : layers] as [string, string]] : []),
     ...(['dpi', 'layerDefs'] as const).flatMap((n) => (params.has(n) ? [[n, params.get(n)!] as [string, string]] : [])),
-  ];
-  const { folder = '', service: name } = pathParams(request);
-  const outcome = await ctx.runOperation({ operation: 'export', folder, service: name!, params: exportParams, format: 'image' });
-  if (!outcome.ok) throw new ArcGisError(outcome.code, outcome.message, outcome.details);
-  if (!('data' in outcome)) throw new ArcGisError(500, 'Unable to complete operation.', []);
-  // The drawn extent, not the asked one: export widens it by up to a pixel to keep pixels square.
-  const drawn = (outcome.meta as ExportMeta).extent as unknown as Envelope;
-  const image = `files/map.${extension}`;
-  return kmz(groundOverlayKml(service.definition.serviceName, image, drawn), { [image]: outcome.data });
+  ]);
 }
 
 /** Registers `generateKml` and `kml/mapImage.kmz`. */

@@ -69,7 +69,8 @@ export function layerJson(service: MapService, layer: MapLayer, currentVersion: 
     Object.assign(json, {
       geometryType: schema?.geometryType ?? null, hasZ: schema?.hasZ ?? false, hasM: false,
       parentLayer: parent ? { id: parent.id, name: parent.name } : null,
-      subLayers: subLayersOf(service, l.id).map((s) => ({ id: s.id, name: s.name })),
+      // Only groups have sublayers; asking by ID for others could match a group that shares a dynamic layer's ID.
+      subLayers: l.type === 'Group Layer' ? subLayersOf(service, l.id).map((s) => ({ id: s.id, name: s.name })) : [],
       minScale: l.minScale ?? 0, maxScale: l.maxScale ?? 0, defaultVisibility: l.defaultVisibility ?? true,
       extent: envelopeJson(service.layerExtentInServiceSr(layer), service.spatialReference),
       drawingInfo: {

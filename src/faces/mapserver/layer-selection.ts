@@ -37,13 +37,22 @@ function visibleWithAncestors(service: MapService, l: LayerDefinition): boolean 
 /**
  * Feature layers and DEM raster layers to search, topmost first. `ids` restricts the set (a
  * group ID brings its sublayers); `visible` and `top` also require default visibility and the
- * scale range.
+ * scale range. With `dynamicLayers` only those are searched, `ids` naming their dynamic IDs;
+ * they are all visible, since the request lists them to be drawn.
  */
-export function selectLayers(service: MapService, mode: IdentifyMode, ids: number[] | null, scale: number): MapLayer[] {
+export function selectLayers(service: MapService, mode: IdentifyMode, ids: number[] | null, scale: number, dynamicLayers: MapLayer[] | null = null): MapLayer[] {
+  const candidates = dynamicLayers
+    ? dynamicLayers.filter((l) => !ids || ids.includes(l.definition.id))
+    : serviceCandidates(service, ids).filter((l) => mode === 'all' || visibleWithAncestors(service, l.definition));
+  return candidates
+    .filter((l) => mode === 'all' || inScaleRange(scale, l.definition.minScale, l.definition.maxScale))
+    .filter((l) => l.source?.schema.geometryType || isIdentifiableRaster(l));
+}
+
+/** The service's feature and raster layers, restricted to `ids` and their sublayers. */
+function serviceCandidates(service: MapService, ids: number[] | null): MapLayer[] {
   const allowed = ids ? new Set(ids.flatMap((id) => withSublayers(service, id))) : null;
   return service.definition.layers
     .filter((l) => (l.type === 'Feature Layer' || l.type === 'Raster Layer') && (!allowed || allowed.has(l.id)))
-    .filter((l) => mode === 'all' || (visibleWithAncestors(service, l) && inScaleRange(scale, l.minScale, l.maxScale)))
-    .map((l) => service.layer(l.id)!)
-    .filter((l) => l.source?.schema.geometryType || isIdentifiableRaster(l));
+    .map((l) => service.layer(l.id)!);
 }

@@ -1,11 +1,11 @@
 /**
- * `legend` (mapserver.md §14) and the swatch images it references under
- * `<layerId>/images/<md5>`.
+ * `legend` (mapserver.md §14), of the service's layers or of the request's `dynamicLayers`, and
+ * the swatch images it references under `<layerId>/images/<md5>`.
  * @module faces/mapserver/legend.route
  */
 import { createHash } from 'node:crypto';
 import type { MapService } from '../../catalog/map-service.js';
-import type { RasterLayerConfig } from '../../catalog/service-definition.js';
+import type { LayerDefinition, RasterLayerConfig } from '../../catalog/service-definition.js';
 import { renderSwatch, type EsriSymbol } from '../../carto/symbol-swatch.js';
 import { invalidParameter } from '../../http/arcgis-error.js';
 import { escapeHtml, renderPage } from '../../http/html/page.js';
@@ -13,6 +13,7 @@ import { sendResource } from '../../http/respond.js';
 import { encodePng } from '../../render/png-encoder.js';
 import { terrainSwatch } from '../../terrain/terrain-renderer.js';
 import { getAndPost } from '../route-helpers.js';
+import { readDynamicLayers } from './dynamic-layers.js';
 import { isTable } from './layer-json.js';
 import type { RouteContext } from './mapserver-face.js';
 import { requireCapability, serviceOf } from './mapserver-face.js';
@@ -53,8 +54,15 @@ export async function buildLegend(service: MapService, dpi: number, width: numbe
   const key = `legend:${dpi}:${width}:${height}`;
   const memo = service.memo.get(key) as LegendLayer[] | undefined;
   if (memo) return memo;
+  const layers = await legendOf(service.definition.layers, dpi, width, height);
+  service.memo.set(key, layers);
+  return layers;
+}
+
+/** The legend of `defs` in their order; groups and tables have none. */
+async function legendOf(defs: LayerDefinition[], dpi: number, width: number, height: number): Promise<LegendLayer[]> {
   const layers: LegendLayer[] = [];
-  for (const l of service.definition.layers) {
+  for (const l of defs) {
     if (isTable(l) || l.type === 'Group Layer') continue;
     const legend: LegendItem[] = [];
     if (l.raster) {
@@ -70,7 +78,6 @@ export async function buildLegend(service: MapService, dpi: number, width: numbe
     }
     layers.push({ layerId: l.id, layerName: l.name, layerType: l.type, minScale: l.minScale ?? 0, maxScale: l.maxScale ?? 0, legend });
   }
-  service.memo.set(key, layers);
   return layers;
 }
 
@@ -78,14 +85,15 @@ export function registerLegendRoute({ app, ctx }: RouteContext): void {
   getAndPost(app, '/legend', async (request, reply, params) => {
     const service = serviceOf(request);
     requireCapability(service, 'Map');
-    if (params.has('dynamicLayers')) throw invalidParameter('dynamicLayers', 'dynamic layers are not supported yet');
+    const dynamic = readDynamicLayers(params, service);
     const dpi = params.int('dpi', 96, 1, 1200);
     const size = params.list('size') ?? ['20', '20'];
     const [w, h] = size.map(Number);
     if (size.length !== 2 || !Number.isInteger(w) || !Number.isInteger(h) || w! < 1 || h! < 1 || w! > 400 || h! > 400) {
       throw invalidParameter('size', 'expected width,height in pixels, each from 1 to 400');
     }
-    const layers = await buildLegend(service, dpi, w!, h!);
+    // Dynamic layers depend on the request, so their legend is not memoised.
+    const layers = dynamic ? await legendOf(dynamic.layers.map((l) => l.definition), dpi, w!, h!) : await buildLegend(service, dpi, w!, h!);
     return sendResource(reply, params, () => ({ layers }), () => renderPage({
       title: 'Legend', breadcrumbs: serviceCrumbs(ctx, service), jsonHref: `${serviceUrl(ctx, service)}/legend?f=pjson`,
       body: layers.map((l) => `<h3>${escapeHtml(l.layerName)} (${l.layerId})</h3><table>${l.legend.map((i) =>

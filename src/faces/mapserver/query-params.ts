@@ -17,6 +17,7 @@ import { prepareDistanceFilter, prepareFilter, SPATIAL_RELATIONS } from '../../g
 import type { SpatialReference } from '../../geo/spatial-reference.js';
 import { isGeographic, parseSpatialReference, SpatialReferenceError } from '../../geo/spatial-reference.js';
 import { clip, invalidParameter, invalidQuery } from '../../http/arcgis-error.js';
+import { readDynamicLayers } from './dynamic-layers.js';
 import type { RequestParams } from '../../http/request-params.js';
 
 /** Metres per unit of the `units` parameter. */
@@ -212,6 +213,8 @@ export function envelopeParam(params: RequestParams, name: string): Envelope {
 
 /** Options identify and find share: which layers' filters apply and how results look. */
 export interface ResultOptions {
+  /** `dynamicLayers`, top first, when the request defines them: then only these are searched. */
+  dynamicLayers: MapLayer[] | null;
   layerDefs: Map<number, WhereNode>;
   returnGeometry: boolean;
   unformatted: boolean;
@@ -220,11 +223,15 @@ export interface ResultOptions {
   geometryPrecision: number | undefined;
 }
 
-/** Reads the result options of identify and find (mapserver.md §7–8). */
-export function readResultOptions(params: RequestParams, operation: string): ResultOptions {
-  if (params.has('dynamicLayers')) throw invalidParameter('dynamicLayers', `dynamic layers are not supported by ${operation} yet`);
+/**
+ * Reads the result options of identify and find (mapserver.md §7–8). With `dynamicLayers`, as
+ * in export, `layerDefs` is ignored: the dynamic layers carry their own expressions.
+ */
+export function readResultOptions(params: RequestParams, service: MapService): ResultOptions {
+  const dynamic = readDynamicLayers(params, service);
   return {
-    layerDefs: readLayerDefs(params),
+    dynamicLayers: dynamic?.layers ?? null,
+    layerDefs: dynamic ? dynamic.layerDefs : readLayerDefs(params),
     returnGeometry: params.bool('returnGeometry', true),
     unformatted: params.bool('returnUnformattedValues', false),
     fieldNames: params.bool('returnFieldName', false),
