@@ -4,14 +4,20 @@
  * server), otherwise with autocannon. Prints a Markdown table for docs/benchmarks.md.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import type { Envelope } from '../src/geo/geometry.js';
+import { sampleServiceDefinition } from '../src/sample/sample-service.js';
 import { freshDataDir } from '../test/support/test-server.js';
+import { timeExportPhases } from './export-phases.js';
+import { writeMapfile } from './mapfile.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+/** BENCH_ONLY=mapserver runs only the comparison with MapServer's map2img. */
+const ONLY_MAPSERVER = process.env.BENCH_ONLY === 'mapserver';
 const CONNECTIONS = 16;
 
 async function freePort(): Promise<number> {
@@ -108,6 +114,60 @@ async function tileRows(ms: string): Promise<Row[]> {
   return [onDemand, await load('tile: from cache, the same tile', new URL(one, ms).href)];
 }
 
+
+const hasMap2img = (() => { try { execFileSync('map2img', ['-v'], { stdio: 'ignore' }); return true; } catch { return false; } })();
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Runs a command `times` times, returning the median wall-clock milliseconds. */
+function timeCommand(cmd: string, args: string[], times: number): number {
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const t = performance.now();
+    execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    ms.push(performance.now() - t);
+  }
+  return median(ms);
+}
+
+interface Comparison { name: string; quadrangle: number; mapserver: number; phases: Awaited<ReturnType<typeof timeExportPhases>> }
+
+/**
+ * Quadrangle's export against MapServer's map2img over the same data, extent, size and layers:
+ * a mapfile generated from the service definition (bench/mapfile.ts) draws the default-visible
+ * vector layers, and Quadrangle is asked for the same ones with `layers=show:`. MapServer's time
+ * per map is (time of `-c 11` − time of `-c 1`) / 10, which leaves out process start-up; each
+ * of its draws still loads the mapfile, reads the GeoPackage and encodes the PNG, as an export
+ * does. Quadrangle's is the median of 10 sequential requests on one connection after a warm-up.
+ * Both images are left in /tmp for a look.
+ */
+async function compareWithMapServer(ms: string, dataDir: string, maps: { name: string; slug: string; extent: Envelope }[]): Promise<{ layerIds: number[]; rows: Comparison[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'quadrangle-mapfile-'));
+  const mapfile = writeMapfile(sampleServiceDefinition(), dataDir, dir);
+  for (const note of mapfile.notes) console.log(`mapfile: ${note}`);
+  const out: Comparison[] = [];
+  for (const m of maps) {
+    const { xmin, ymin, xmax, ymax } = m.extent;
+    const msPng = join(tmpdir(), `bench-mapserver-${m.slug}.png`);
+    const args = (n: number) => ['-m', mapfile.path, '-o', msPng, '-e', String(xmin), String(ymin), String(xmax), String(ymax), '-s', '1024', '768', '-c', String(n)];
+    timeCommand('map2img', args(1), 1);
+    const mapserver = (timeCommand('map2img', args(11), 3) - timeCommand('map2img', args(1), 3)) / 10;
+    const url = `${ms}/export?bbox=${xmin},${ymin},${xmax},${ymax}&size=1024,768&layers=show:${mapfile.vectorLayerIds.join(',')}&format=png&f=image`;
+    const times: number[] = [];
+    let image: ArrayBuffer | null = null;
+    for (let i = 0; i <= 10; i++) {
+      const t = performance.now();
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`export answered ${res.status}: ${await res.text()}`);
+      image = await res.arrayBuffer();
+      if (i > 0) times.push(performance.now() - t);
+    }
+    writeFileSync(join(tmpdir(), `bench-quadrangle-${m.slug}.png`), Buffer.from(image!));
+    const phases = await timeExportPhases(dataDir, mapfile.vectorLayerIds, m.extent, 1024, 768);
+    out.push({ name: m.name, quadrangle: median(times), mapserver, phases });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { layerIds: mapfile.vectorLayerIds, rows: out };
+}
+
 const dataDir = await freshDataDir();
 const port = await freePort();
 const child = spawn(process.execPath, ['bin/quadrangle.js', 'serve', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -118,7 +178,7 @@ try {
   // A 1:50,000 view at 96 dpi spans 13,000 × 9,750 m in 1024 × 768 px; centred on the main town.
   const [cx, cy] = env.split(',').map(Number).reduce<number[]>((acc, v, i) => { acc[i % 2]! += v / 2; return acc; }, [0, 0]);
   const town = (w: number, h: number) => `${cx! - w / 2},${cy! - h / 2},${cx! + w / 2},${cy! + h / 2}`;
-  const rows = [
+  const rows = ONLY_MAPSERVER ? [] : [
     await load('MapServer root JSON', `${ms}?f=json`),
     await load('query: 1,000 buildings with geometry in an envelope', `${ms}/2/query?geometry=${env}&geometryType=esriGeometryEnvelope&outFields=*&resultRecordCount=1000&f=json`),
     await load('export: whole region, 1024×768 PNG, all default layers and labels', `${ms}/export?bbox=340000,6280000,400000,6340000&size=1024,768&format=png&f=image`),
@@ -126,10 +186,27 @@ try {
     ...(await tileRows(ms)),
   ];
   console.log(`\nQuadrangle bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${hasWrk ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${DURATION} s each\n`);
-  console.log('| request | req/s | p50 ms | p99 ms | errors | MB/s |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  if (rows.length) console.log('| request | req/s | p50 ms | p99 ms | errors | MB/s |\n|---|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} | ${r.mbps.toFixed(1)} |`);
-  console.log('\nReproduce: `npm run bench` (BENCH_SECONDS sets the duration).');
+  // The export comparison: the region's full extent (widened to 4:3, as an export does) and the 1:50,000 window.
+  const maps = [
+    { name: 'whole region', slug: 'region', extent: { xmin: 330000, ymin: 6280000, xmax: 410000, ymax: 6340000 } },
+    { name: '1:50,000 window on the main town', slug: 'town', extent: (([xmin, ymin, xmax, ymax]) => ({ xmin: xmin!, ymin: ymin!, xmax: xmax!, ymax: ymax! }))(town(13000, 9750).split(',').map(Number)) },
+  ];
+  if (!hasMap2img) console.log('\nMapServer comparison skipped: map2img is not on PATH (apt-get install mapserver-bin).');
+  else {
+    const { layerIds, rows: cmp } = await compareWithMapServer(ms, dataDir, maps);
+    console.log(`\nExport against MapServer map2img: 1024×768 PNG, the default-visible vector layers (show:${layerIds.join(',')}) with labels, no hillshade\n`);
+    console.log('| map | Quadrangle ms/map | MapServer ms/map | Quadrangle / MapServer |');
+    console.log('|---|---:|---:|---:|');
+    for (const c of cmp) console.log(`| ${c.name} | ${c.quadrangle.toFixed(0)} | ${c.mapserver.toFixed(0)} | ${(c.quadrangle / c.mapserver).toFixed(2)} |`);
+    console.log('\nQuadrangle in-process, main thread, median of 10 (ms):\n');
+    console.log('| map | features | read + project | display list | rasterize | PNG encode | total |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const { name, phases: p } of cmp) console.log(`| ${name} | ${p.features} | ${p.read.toFixed(0)} | ${p.displayList.toFixed(0)} | ${p.rasterize.toFixed(0)} | ${p.encode.toFixed(0)} | ${p.total.toFixed(0)} |`);
+    console.log(`\nImages: ${maps.map((m) => `${tmpdir()}/bench-{quadrangle,mapserver}-${m.slug}.png`).join(', ')}`);
+  }
+  console.log('\nReproduce: `npm run bench` (BENCH_SECONDS sets the duration; BENCH_ONLY=mapserver runs only the map2img comparison).');
 } finally {
   child.kill('SIGTERM');
 }

@@ -1,0 +1,63 @@
+/**
+ * Where an export's time goes, measured in-process on the main thread (no HTTP, no worker):
+ * reading and projecting the features (GeoPackage scan, WKB decoding), building the display list
+ * (symbology, clipping, label placement), rasterizing it and encoding the PNG. Used by
+ * bench/run.ts next to the MapServer comparison.
+ */
+import { MapService } from '../src/catalog/map-service.js';
+import type { MapRequest, MapRequestLayer, RenderFeature } from '../src/carto/map-request.js';
+import { buildDisplayList } from '../src/carto/build-display-list.js';
+import { ViewTransform } from '../src/carto/view-transform.js';
+import { mapScale } from '../src/geo/map-scale.js';
+import type { Envelope } from '../src/geo/geometry.js';
+import { renderLayers } from '../src/faces/mapserver/map-layers.js';
+import { encodePng } from '../src/render/png-encoder.js';
+import { rasterize } from '../src/render/rasterize.js';
+import { sampleServiceDefinition } from '../src/sample/sample-service.js';
+
+export interface ExportPhases { features: number; read: number; displayList: number; rasterize: number; encode: number; total: number }
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Median milliseconds of each phase over `runs` draws (after one warm-up) of the sample service's
+ * layers `ids` over `extent` at `width` × `height` px, 96 dpi, labels on.
+ */
+export async function timeExportPhases(dataDir: string, ids: number[], extent: Envelope, width: number, height: number, runs = 10): Promise<ExportPhases> {
+  const def = sampleServiceDefinition();
+  const service = new MapService(def, 1, dataDir);
+  await service.prepare();
+  const sr = def.spatialReference;
+  const scale = mapScale(extent, width, 96, sr);
+  const view = new ViewTransform(extent, width, height).view;
+  const samples: ExportPhases[] = [];
+  for (let i = 0; i <= runs; i++) {
+    let t = performance.now();
+    const lazy = renderLayers(service, { mode: 'show', ids }, new Map(), view, sr, scale);
+    // Materialise each layer's features: the GeoPackage scan, WKB decoding and projection.
+    let features = 0;
+    const layers: MapRequestLayer[] = lazy.map((l) => {
+      if (l.kind === 'raster') return l;
+      const list: RenderFeature[] = Array.from(l.features);
+      features += list.length;
+      return { ...l, features: list };
+    });
+    const read = performance.now() - t;
+    t = performance.now();
+    const request: MapRequest = { extent, width, height, dpi: 96, background: [255, 255, 255, 255], layers, scale };
+    const list = buildDisplayList(request);
+    const displayList = performance.now() - t;
+    t = performance.now();
+    // Reading the pixels back is part of drawing: the canvas may defer work until then.
+    const canvas = await rasterize(list, true);
+    const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    const raster = performance.now() - t;
+    t = performance.now();
+    await encodePng(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height, { color: 'rgb' });
+    const encode = performance.now() - t;
+    if (i > 0) samples.push({ features, read, displayList, rasterize: raster, encode, total: read + displayList + raster + encode });
+  }
+  service.close();
+  const pick = (k: keyof ExportPhases) => median(samples.map((s) => s[k]));
+  return { features: pick('features'), read: pick('read'), displayList: pick('displayList'), rasterize: pick('rasterize'), encode: pick('encode'), total: pick('total') };
+}
