@@ -45,7 +45,10 @@ export function resolveFontFamily(family: unknown): string {
   return SERIF_ALIASES.has(name) ? 'DejaVu Serif' : DEFAULT_FONT_FAMILY;
 }
 
+/** CSS weight keywords as numbers: Skia's font parser misreads `italic normal 12px`. */
+const WEIGHTS: Record<string, number> = { normal: 400, bold: 700, bolder: 700, lighter: 300 };
+
 /** The CSS font shorthand of a font, for a canvas context (size in px). */
 export function cssFont(font: FontSpec): string {
-  return `${font.style} ${font.weight} ${font.size}px "${font.family}"`;
+  return `${font.style} ${WEIGHTS[font.weight] ?? font.weight} ${font.size}px "${font.family}"`;
 }
