@@ -3,8 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { pointInRing } from '../../src/geo/esri-json.js';
+import { decodeImage, exportImage as exportAt, pointInLargestLake as lakePoint } from '../support/map-images.js';
 import { getJson, startTestServer, type TestServer } from '../support/test-server.js';
 
 let server: TestServer;
@@ -12,35 +11,10 @@ let ms: string;
 before(async () => { server = await startTestServer(); ms = `${server.base}/services/Topo/SampleRegion/MapServer`; });
 after(async () => { await server.close(); });
 
-async function exportImage(params: Record<string, string | number | boolean>): Promise<Response> {
-  const u = new URL(`${ms}/export`);
-  for (const [k, v] of Object.entries({ f: 'image', ...params })) u.searchParams.set(k, String(v));
-  return fetch(u);
-}
+const exportImage = (params: Record<string, string | number | boolean>) => exportAt(ms, params);
+const pixels = (png: Buffer) => decodeImage(png);
+const pointInLargestLake = () => lakePoint(ms);
 
-async function pixels(png: Buffer): Promise<{ width: number; height: number; at(x: number, y: number): number[] }> {
-  const img = await loadImage(png);
-  const ctx = createCanvas(img.width, img.height).getContext('2d');
-  ctx.drawImage(img, 0, 0);
-  const data = ctx.getImageData(0, 0, img.width, img.height).data;
-  return { width: img.width, height: img.height, at: (x, y) => [...data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4)] };
-}
-
-/** A point well inside the largest lake, found from its geometry. */
-async function pointInLargestLake(): Promise<[number, number]> {
-  const r = await getJson(`${ms}/6/query`, { where: '1=1', orderByFields: 'AREA_KM2 DESC', resultRecordCount: 1, outFields: 'AREA_KM2' });
-  const rings: number[][][] = r.features[0].geometry.rings;
-  const xs = rings[0]!.map((p) => p[0]!), ys = rings[0]!.map((p) => p[1]!);
-  let best: [number, number] = [0, 0], bestD = -1;
-  for (let i = 1; i < 40; i++) for (let j = 1; j < 40; j++) {
-    const x = Math.min(...xs) + ((Math.max(...xs) - Math.min(...xs)) * i) / 40, y = Math.min(...ys) + ((Math.max(...ys) - Math.min(...ys)) * j) / 40;
-    if (!rings.every((ring, k) => pointInRing(x, y, ring) === (k === 0))) continue;
-    const d = Math.min(...rings.flat().map((p) => Math.hypot(p[0]! - x, p[1]! - y)));
-    if (d > bestD) { bestD = d; best = [x, y]; }
-  }
-  assert.ok(bestD > 60, 'the lake has an interior');
-  return best;
-}
 
 describe('export', () => {
   it('draws the lake fill at a point inside the lake, transparent elsewhere when asked', async () => {

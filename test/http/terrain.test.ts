@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { SAMPLE_DEM } from '../../src/sample/sample-service.js';
+import { decodeImage, exportImage, type DecodedImage } from '../support/map-images.js';
 import { getJson, startTestServer, type TestServer } from '../support/test-server.js';
 
 let server: TestServer;
@@ -13,16 +13,10 @@ after(async () => { await server.close(); });
 
 const hasGdal = spawnSync('gdallocationinfo', ['--version']).status === 0;
 
-async function exportPixels(params: Record<string, string | number>): Promise<{ width: number; height: number; data: Uint8ClampedArray; at(x: number, y: number): number[] }> {
-  const u = new URL(`${ms}/export`);
-  for (const [k, v] of Object.entries({ f: 'image', format: 'png32', ...params })) u.searchParams.set(k, String(v));
-  const res = await fetch(u);
+async function exportPixels(params: Record<string, string | number>): Promise<DecodedImage> {
+  const res = await exportImage(ms, { format: 'png32', ...params });
   assert.equal(res.headers.get('content-type'), 'image/png');
-  const img = await loadImage(Buffer.from(await res.arrayBuffer()));
-  const ctx = createCanvas(img.width, img.height).getContext('2d');
-  ctx.drawImage(img, 0, 0);
-  const data = ctx.getImageData(0, 0, img.width, img.height).data;
-  return { width: img.width, height: img.height, data, at: (x, y) => [...data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4)] };
+  return decodeImage(await res.arrayBuffer());
 }
 
 /** A spot height: the highest, or the lowest above `above` metres. */

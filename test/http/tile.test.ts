@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { pointInRing } from '../../src/geo/esri-json.js';
+import { decodeImage } from '../support/map-images.js';
 import { getJson, startTestServer, type TestServer } from '../support/test-server.js';
 
 const run = promisify(execFile);
@@ -25,14 +25,7 @@ after(async () => { await server.close(); });
 
 const tile = (level: number, row: number, col: number, init?: RequestInit, query = '') => fetch(`${ms}/tile/${level}/${row}/${col}${query}`, init);
 
-type Pixels = (x: number, y: number) => number[];
-async function pixels(res: Response): Promise<{ width: number; height: number; at: Pixels }> {
-  const img = await loadImage(Buffer.from(await res.arrayBuffer()));
-  const ctx = createCanvas(img.width, img.height).getContext('2d');
-  ctx.drawImage(img, 0, 0);
-  const data = ctx.getImageData(0, 0, img.width, img.height).data;
-  return { width: img.width, height: img.height, at: (x, y) => [...data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4)] };
-}
+const pixels = async (res: Response) => decodeImage(await res.arrayBuffer());
 
 /** The only version folder of the service's cache. */
 function cacheDir(): string {
