@@ -4,6 +4,7 @@ import { buildDisplayList } from './build-display-list.js';
 import { layer, line, mapRequest, point, polygon, textSymbol } from './carto-test-fixture.js';
 import type { DisplayItem, MarkerItem, PathItem, TextItem, TextPathItem } from './display-list.js';
 import type { MapRequest } from './map-request.js';
+import { TextMeasurer } from './text-measurer.js';
 
 const red = [255, 0, 0, 255];
 const blue = [0, 0, 255, 255];
@@ -181,6 +182,14 @@ describe('buildDisplayList: labels', () => {
     assert.ok(Math.max(...angles) - Math.min(...angles) > 30, `angles ${angles.map((a) => a.toFixed(0))}`);
     // Upright: the arc runs left to right over the top, so angles fall from positive to negative.
     assert.ok(angles[0]! > 0 && angles[angles.length - 1]! < 0);
+    // Evenly spaced on the outside of the bend: each glyph starts where the previous one ends.
+    const path = label as TextPathItem;
+    const advances = new TextMeasurer().advances(path.font, path.glyphs);
+    for (let i = 1; i < path.glyphs.length; i++) {
+      const a = (-path.angles[i - 1]! * Math.PI) / 180;
+      const ex = path.xs[i - 1]! + Math.cos(a) * advances[i - 1]!, ey = path.ys[i - 1]! + Math.sin(a) * advances[i - 1]!;
+      assert.ok(Math.hypot(path.xs[i]! - ex, path.ys[i]! - ey) < 0.6, `gap before glyph ${i} '${path.glyphs[i]}'`);
+    }
     // Reversing the line gives the same reading direction.
     const reversed = layer('esriGeometryPolyline', { type: 'simple', symbol: sls(blue) }, [line(arc.slice().reverse(), { NAM: 'River Lochy' })], l.drawingInfo);
     const back = labels(build(mapRequest([reversed])).items)[0] as TextPathItem;

@@ -45,6 +45,33 @@ class Polyline {
     this.length = this.cum[n - 1] ?? 0;
   }
 
+  /**
+   * The parallel line `v` px to the left of the direction of travel (up from text read along
+   * it), mitred at the vertices. Glyphs laid along it keep even spacing on the outside and the
+   * inside of bends, where offsetting each glyph from the centre line would spread or crowd them.
+   */
+  offset(v: number): Polyline {
+    const n = this.pts.length / 2;
+    if (v === 0 || n < 2) return this;
+    const normal = (i: number): [number, number] => {
+      const dx = this.pts[i * 2 + 2]! - this.pts[i * 2]!, dy = this.pts[i * 2 + 3]! - this.pts[i * 2 + 1]!;
+      const len = Math.hypot(dx, dy) || 1;
+      return [dy / len, -dx / len];
+    };
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const [ax, ay] = normal(Math.max(0, i - 1));
+      const [bx, by] = normal(Math.min(n - 2, i));
+      let mx = ax + bx, my = ay + by;
+      const mlen = Math.hypot(mx, my);
+      if (mlen < 1e-9) { mx = bx; my = by; } else { mx /= mlen; my /= mlen; }
+      // Mitre length 1/cos(half the turn), capped so sharp corners do not throw points far out.
+      const k = Math.min(2, 1 / Math.max(0.5, mx * bx + my * by));
+      out.push(this.pts[i * 2]! + mx * v * k, this.pts[i * 2 + 1]! + my * v * k);
+    }
+    return new Polyline(out);
+  }
+
   reversed(): Polyline {
     const out: number[] = [];
     for (let i = this.pts.length - 2; i >= 0; i -= 2) out.push(this.pts[i]!, this.pts[i + 1]!);
@@ -178,7 +205,10 @@ export function placeLineLabel(c: LineCandidate, env: PlacementEnv): TextItem | 
     const x0 = line.x, y0 = line.y;
     line.at(s + total / 2);
     const flip = line.x < x0 || (line.x === x0 && line.y > y0);
-    const run = flip ? layGlyphs(reversed, line.length - s, advances, total, v, m, pad) : layGlyphs(line, s, advances, total, v, m, pad);
+    const base = flip ? reversed : line;
+    const path = base.offset(v);
+    const along = ((flip ? line.length - s : s) * path.length) / (base.length || 1);
+    const run = layGlyphs(path, along, advances, total, 0, m, pad);
     if (!run || !env.index.fits(run.boxes)) continue;
     env.index.insert(run.boxes);
     return runItem(c, run, advances, glyphs, m, env);
