@@ -41,6 +41,17 @@ export function eachPosition(g: Geometry, visit: (p: Position) => void): void {
   }
 }
 
+/** A new geometry of the same type with every position replaced by `fn(position)`. */
+export function mapPositions<G extends Geometry>(g: G, fn: (p: Position) => Position): G {
+  switch (g.type) {
+    case 'Point': return { type: g.type, coordinates: fn(g.coordinates) } as G;
+    case 'MultiPoint': case 'LineString': return { type: g.type, coordinates: g.coordinates.map(fn) } as G;
+    case 'MultiLineString': case 'Polygon': return { type: g.type, coordinates: g.coordinates.map((l) => l.map(fn)) } as G;
+    case 'MultiPolygon': return { type: g.type, coordinates: g.coordinates.map((p) => p.map((l) => l.map(fn))) } as G;
+  }
+  return g;
+}
+
 /** Grows `into` (in place) to cover `g`, and returns it. */
 export function extendEnvelope(into: Envelope, g: Geometry): Envelope {
   eachPosition(g, (p) => {

@@ -4,7 +4,7 @@
  */
 import proj4 from 'proj4';
 import type { Envelope, Geometry, Position } from './geometry.js';
-import { emptyEnvelope } from './geometry.js';
+import { emptyEnvelope, mapPositions } from './geometry.js';
 import type { SpatialReference } from './spatial-reference.js';
 import { projDefinition, srKey } from './spatial-reference.js';
 
@@ -32,14 +32,7 @@ export function getTransform(from: SpatialReference, to: SpatialReference): Posi
 
 /** Applies a transform to every position of a geometry, returning a new geometry. */
 export function transformGeometry<G extends Geometry>(g: G, t: PositionTransform | null): G {
-  if (!t) return g;
-  switch (g.type) {
-    case 'Point': return { type: g.type, coordinates: t(g.coordinates) } as G;
-    case 'MultiPoint': case 'LineString': return { type: g.type, coordinates: g.coordinates.map(t) } as G;
-    case 'MultiLineString': case 'Polygon': return { type: g.type, coordinates: g.coordinates.map((l) => l.map(t)) } as G;
-    case 'MultiPolygon': return { type: g.type, coordinates: g.coordinates.map((p) => p.map((l) => l.map(t))) } as G;
-  }
-  return g;
+  return t ? mapPositions(g, t) : g;
 }
 
 /**

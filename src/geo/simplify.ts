@@ -4,6 +4,7 @@
  * @module geo/simplify
  */
 import type { Geometry, Position } from './geometry.js';
+import { mapPositions } from './geometry.js';
 
 function segmentDistanceSq(p: Position, a: Position, b: Position): number {
   const dx = b[0]! - a[0]!, dy = b[1]! - a[1]!;
@@ -63,14 +64,7 @@ export function generalize(g: Geometry, tolerance: number): Geometry | null {
 /** Rounds every coordinate to `decimals` places. */
 export function roundGeometry<G extends Geometry>(g: G, decimals: number): G {
   const f = 10 ** decimals;
-  const r = (p: Position) => p.map((v) => Math.round(v * f) / f);
-  switch (g.type) {
-    case 'Point': return { type: g.type, coordinates: r(g.coordinates) } as G;
-    case 'MultiPoint': case 'LineString': return { type: g.type, coordinates: g.coordinates.map(r) } as G;
-    case 'MultiLineString': case 'Polygon': return { type: g.type, coordinates: g.coordinates.map((l) => l.map(r)) } as G;
-    case 'MultiPolygon': return { type: g.type, coordinates: g.coordinates.map((p) => p.map((l) => l.map(r))) } as G;
-  }
-  return g;
+  return mapPositions(g, (p) => p.map((v) => Math.round(v * f) / f));
 }
 
 /** Shortest distance from a point to a polyline's segments. */
