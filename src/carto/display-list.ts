@@ -176,6 +176,8 @@ export interface RasterItem {
   /** RGBA, straight alpha, row-major, top row first. */
   pixels: Uint8ClampedArray;
   opacity: number;
+  /** [blend='normal'] How the pixels combine with what is below: `multiply` darkens (hillshade under a topographic map). */
+  blend?: 'normal' | 'multiply';
 }
 
 /**
@@ -192,8 +194,20 @@ export interface ClipItem {
   items: DisplayItem[];
 }
 
+/**
+ * Items drawn in their own coordinate space, placed by an affine transform: how a page puts a
+ * map frame (a display list of its own, at its own resolution) and its diagrams in place.
+ */
+export interface GroupItem {
+  kind: 'group';
+  /** [a, b, c, d, e, f]: outer x = a·x + c·y + e, outer y = b·x + d·y + f. */
+  transform: readonly [number, number, number, number, number, number];
+  /** Drawn bottom to top in the group's space. */
+  items: DisplayItem[];
+}
+
 /** Anything a display list draws. */
-export type DisplayItem = PathItem | MarkerItem | ImageItem | TextItem | TextPathItem | RasterItem | ClipItem;
+export type DisplayItem = PathItem | MarkerItem | ImageItem | TextItem | TextPathItem | RasterItem | ClipItem | GroupItem;
 /** The item kinds, each with its own draw function in every backend. */
 export type DisplayItemKind = DisplayItem['kind'];
 

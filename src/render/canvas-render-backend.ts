@@ -42,7 +42,7 @@ const decoded = new WeakMap<Uint8Array, Image>();
 export async function preparePictures(list: Pick<DisplayList, 'items'>): Promise<void> {
   const pending: Promise<void>[] = [];
   for (const item of list.items) {
-    if (item.kind === 'clip') { pending.push(preparePictures(item)); continue; }
+    if (item.kind === 'clip' || item.kind === 'group') { pending.push(preparePictures(item)); continue; }
     const picture = item.kind === 'image' ? item.picture : item.kind === 'path' ? item.picture : null;
     if (!picture || decoded.has(picture.data)) continue;
     const image = new Image();
@@ -179,7 +179,9 @@ const drawTextPath = ({ ctx, outlines }: Surface, item: Extract<DisplayItem, { k
 
 const drawRaster = ({ ctx }: Surface, item: Extract<DisplayItem, { kind: 'raster' }>): void => {
   ctx.globalAlpha = item.opacity;
+  if (item.blend === 'multiply') ctx.globalCompositeOperation = 'multiply';
   ctx.drawImage(rasterCanvas(item), 0, 0, item.width, item.height);
+  ctx.globalCompositeOperation = 'source-over';
   ctx.globalAlpha = 1;
 };
 
@@ -190,7 +192,16 @@ const drawClip = (surface: Surface, item: Extract<DisplayItem, { kind: 'clip' }>
   surface.ctx.restore();
 };
 
-const DRAWERS: ItemDrawers<Surface> = { path: drawPath, marker: drawMarker, image: drawImage, text: drawText, textPath: drawTextPath, raster: drawRaster, clip: drawClip };
+const drawGroup = (surface: Surface, item: Extract<DisplayItem, { kind: 'group' }>): void => {
+  surface.ctx.save();
+  surface.ctx.transform(...item.transform);
+  for (const child of item.items) drawItem(surface, child);
+  surface.ctx.restore();
+};
+
+const DRAWERS: ItemDrawers<Surface> = {
+  path: drawPath, marker: drawMarker, image: drawImage, text: drawText, textPath: drawTextPath, raster: drawRaster, clip: drawClip, group: drawGroup,
+};
 
 function drawItem(surface: Surface, item: DisplayItem): void {
   (DRAWERS[item.kind] as (surface: Surface, item: DisplayItem) => void)(surface, item);

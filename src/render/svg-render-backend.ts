@@ -139,7 +139,7 @@ const drawTextPath = (doc: SvgDocument, item: Extract<DisplayItem, { kind: 'text
 const drawRaster = (doc: SvgDocument, item: Extract<DisplayItem, { kind: 'raster' }>): void => {
   const png = rasterCanvas(item).toBuffer('image/png');
   doc.body.push(`<image xlink:href="data:image/png;base64,${png.toString('base64')}" width="${item.width}" height="${item.height}" preserveAspectRatio="none"`
-    + `${item.opacity < 1 ? ` opacity="${item.opacity.toFixed(4)}"` : ''}/>`);
+    + `${item.opacity < 1 ? ` opacity="${item.opacity.toFixed(4)}"` : ''}${item.blend === 'multiply' ? ' style="mix-blend-mode:multiply"' : ''}/>`);
 };
 
 const drawClip = (doc: SvgDocument, item: Extract<DisplayItem, { kind: 'clip' }>): void => {
@@ -150,7 +150,15 @@ const drawClip = (doc: SvgDocument, item: Extract<DisplayItem, { kind: 'clip' }>
   doc.body.push('</g>');
 };
 
-const DRAWERS: ItemDrawers<SvgDocument> = { path: drawPath, marker: drawMarker, image: drawImage, text: drawText, textPath: drawTextPath, raster: drawRaster, clip: drawClip };
+const drawGroup = (doc: SvgDocument, item: Extract<DisplayItem, { kind: 'group' }>): void => {
+  doc.body.push(`<g transform="matrix(${item.transform.map((v) => String(+v.toFixed(6))).join(' ')})">`);
+  for (const child of item.items) drawItem(doc, child);
+  doc.body.push('</g>');
+};
+
+const DRAWERS: ItemDrawers<SvgDocument> = {
+  path: drawPath, marker: drawMarker, image: drawImage, text: drawText, textPath: drawTextPath, raster: drawRaster, clip: drawClip, group: drawGroup,
+};
 
 function drawItem(doc: SvgDocument, item: DisplayItem): void {
   (DRAWERS[item.kind] as (doc: SvgDocument, item: DisplayItem) => void)(doc, item);
