@@ -10,7 +10,7 @@ import { buildDisplayList } from '../src/carto/build-display-list.js';
 import { ViewTransform } from '../src/carto/view-transform.js';
 import { mapScale } from '../src/geo/map-scale.js';
 import type { Envelope } from '../src/geo/geometry.js';
-import { renderLayers } from '../src/faces/mapserver/map-layers.js';
+import { exportLayers, renderMapLayers } from '../src/mapping/service-map-layers.js';
 import { encodePng } from '../src/render/png-encoder.js';
 import { rasterize } from '../src/render/rasterize.js';
 import { sampleServiceDefinition } from '../src/sample/sample-service.js';
@@ -33,7 +33,7 @@ export async function timeExportPhases(dataDir: string, ids: number[], extent: E
   const samples: ExportPhases[] = [];
   for (let i = 0; i <= runs; i++) {
     let t = performance.now();
-    const lazy = renderLayers(service, { mode: 'show', ids }, new Map(), view, sr, scale);
+    const lazy = renderMapLayers(exportLayers(service, { mode: 'show', ids }), { layerDefs: new Map(), view, imageSr: sr, scale });
     // Materialise each layer's features: the GeoPackage scan, WKB decoding and projection.
     let features = 0;
     const layers: MapRequestLayer[] = lazy.map((l) => {

@@ -7,7 +7,7 @@
 import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import type { MapService } from '../catalog/map-service.js';
 import { buildDisplayList } from '../carto/build-display-list.js';
-import { exportLayers, loadRasterLayers, renderMapLayers } from '../faces/mapserver/map-layers.js';
+import { exportLayers, loadRasterLayers, renderMapLayers } from '../mapping/service-map-layers.js';
 import { quantize } from '../render/palette-quantizer.js';
 import { encodePng } from '../render/png-encoder.js';
 import { rasterize } from '../render/rasterize.js';

@@ -6,7 +6,7 @@
  * @module tiles/tile-grid
  */
 import type { MapService } from '../catalog/map-service.js';
-import { visibleLayerIds } from '../faces/mapserver/map-layers.js';
+import { visibleLayerIds } from '../mapping/service-map-layers.js';
 import { emptyEnvelope, isEmptyEnvelope, type Envelope } from '../geo/geometry.js';
 import { getTransform, transformEnvelope } from '../geo/projection.js';
 import { findLod, isWebMercator, rangeHas, tileEnvelope, tileRange, WEB_MERCATOR_HALF_WIDTH, type Lod, type TileInfo, type TileRange } from './tiling-scheme.js';

@@ -13,7 +13,7 @@ import { SPATIAL_RELATIONS, type SpatialRelation } from '../../geo/spatial-relat
 import { parseSpatialReference, type SpatialReference } from '../../geo/spatial-reference.js';
 import { invalidParameter } from '../../http/arcgis-error.js';
 import type { RequestParams } from '../../http/request-params.js';
-import type { MapSpatialFilter } from './map-layers.js';
+import type { MapSpatialFilter } from '../../mapping/service-map-layers.js';
 
 type Json = Record<string, unknown>;
 

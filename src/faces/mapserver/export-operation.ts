@@ -23,7 +23,8 @@ import { ArcGisError, clip, invalidParameter, missingParameter } from '../../htt
 import type { RequestParams } from '../../http/request-params.js';
 import { readDynamicLayers } from './dynamic-layers.js';
 import { readClipping, readSpatialFilter } from './export-geometry-params.js';
-import { exportLayers, loadRasterLayers, parseExportLayers, renderMapLayers } from './map-layers.js';
+import { exportLayers, loadRasterLayers, renderMapLayers } from '../../mapping/service-map-layers.js';
+import { parseExportLayers } from './map-layers.js';
 import type { Operation } from './operation.js';
 import { readLayerDefs, srParam } from './query-params.js';
 

@@ -18,7 +18,7 @@ import { getAndPost, requestOrigin } from '../route-helpers.js';
 import { type KmlLink, kmz, networkLinkKml } from './kml-document.js';
 import { OVERLAY_FORMATS, overlayKmz, sendKmz } from './kmz-overlay.js';
 import { isTable } from './layer-json.js';
-import { visibleLayerIds } from './map-layers.js';
+import { visibleLayerIds } from '../../mapping/service-map-layers.js';
 import type { RouteContext } from './mapserver-face.js';
 import { requireCapability, serviceOf } from './mapserver-face.js';
 import { serviceCrumbs, serviceUrl } from './service-urls.js';

@@ -7,6 +7,7 @@ import type { MapLayer, MapService } from '../../catalog/map-service.js';
 import type { LayerDefinition } from '../../catalog/service-definition.js';
 import { inScaleRange } from '../../geo/map-scale.js';
 import { invalidParameter } from '../../http/arcgis-error.js';
+import { withSublayers } from '../../mapping/service-map-layers.js';
 import { isIdentifiableRaster } from './raster-identify.js';
 
 export type IdentifyMode = 'top' | 'visible' | 'all';
@@ -20,12 +21,6 @@ export function parseLayersOption(text: string | undefined): { mode: IdentifyMod
   return { mode: m[1]!.toLowerCase() as IdentifyMode, ids };
 }
 
-/** The layer and all layers below it in the group tree. */
-export function withSublayers(service: MapService, id: number): number[] {
-  const out = [id];
-  for (const l of service.definition.layers) if (l.parentLayerId === id) out.push(...withSublayers(service, l.id));
-  return out;
-}
 
 function visibleWithAncestors(service: MapService, l: LayerDefinition): boolean {
   for (let cur: LayerDefinition | undefined = l; cur; cur = cur.parentLayerId !== undefined && cur.parentLayerId >= 0 ? service.layerDefinition(cur.parentLayerId) : undefined) {
