@@ -21,6 +21,8 @@ export interface BuildOptions {
   warn?: Warn;
   /** Grid of the label collision index. */
   collision?: CollisionIndexOptions;
+  /** Boxes (x0, y0, x1, y1 in px) labels must avoid: text placed before the map's own labels, such as contour values. */
+  obstacles?: readonly (readonly [number, number, number, number])[];
 }
 
 /**
@@ -41,13 +43,14 @@ export function buildDisplayList(request: MapRequest, options: BuildOptions = {}
   const itemLayers: number[] = [];
   request.layers.forEach((layer, i) => {
     if (layer.kind !== 'raster') paintLayer(layer, i, pc);
-    else items.push({ kind: 'raster', width, height, pixels: layer.paint({ width, height, view: pc.view }), opacity: 1 - layer.transparency / 100 });
+    else items.push({ kind: 'raster', width, height, pixels: layer.paint({ width, height, view: pc.view }), opacity: 1 - layer.transparency / 100, blend: layer.blend ?? 'normal' });
     while (itemLayers.length < items.length) itemLayers.push(i);
   });
   if (candidates.length) {
     const index = new CollisionIndex(width, height, options.collision);
     const boxes = Float64Array.from(pc.obstacles);
     for (let i = 0; i < pc.obstacleOwners.length; i++) index.insert(boxes.subarray(i * 4, i * 4 + 4), pc.obstacleOwners[i]);
+    for (const box of options.obstacles ?? []) index.insert(Float64Array.from(box), -1);
     for (const { item, layer } of placeLabels(candidates, { index, measurer: new TextMeasurer(), k })) { items.push(item); itemLayers.push(layer); }
   }
   const { clip } = request;

@@ -55,7 +55,7 @@ export interface PathItem {
   kind: 'path';
   /** x, y pairs in px. */
   coords: Float64Array;
-  /** Start of each part (line or ring) as a point index into `coords`, followed by the point count. */
+  /** Running point offsets: part i spans points `offsets[i]` to `offsets[i + 1]` (so one more entry than parts). */
   offsets: Uint32Array;
   /** Rings (true) or open lines (false). */
   closed: boolean;
@@ -188,7 +188,7 @@ export interface ClipItem {
   kind: 'clip';
   /** Ring vertices, x, y pairs in px. */
   coords: Float64Array;
-  /** Start of each ring as a point index into `coords`, followed by the point count. */
+  /** Running point offsets: ring i spans points `offsets[i]` to `offsets[i + 1]`. */
   offsets: Uint32Array;
   /** Drawn bottom to top inside the region. */
   items: DisplayItem[];

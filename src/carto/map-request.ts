@@ -53,6 +53,8 @@ export interface RasterRenderLayer {
   transparency: number;
   /** RGBA pixels of the grid, straight alpha, row-major, top row first (width × height × 4 bytes). */
   paint(grid: RasterGrid): Uint8ClampedArray;
+  /** [blend='normal'] `multiply` darkens what is below (a sheet's hillshade, topographic-sheet.md §8). */
+  blend?: 'normal' | 'multiply';
 }
 
 /** Any layer of a map request. */

@@ -7,7 +7,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ensureSampleData, startQuadrangle } from '../app/quadrangle-app.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import type { Envelope } from '../geo/geometry.js';
+import { SheetError } from '../sheet/generate-sheet.js';
 import { SeedError, seedCache } from '../tiles/seed.js';
+import { makeSheet } from './make-sheet.js';
 import { ProgressBar, progressLine } from './progress-bar.js';
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -89,7 +91,31 @@ program.command('seed')
     log(`Seeded ${opts.service} levels ${opts.levels.join('-')}: ${result.tilesWritten} tiles written, ${result.skipped} of ${result.total} metatiles already cached, ${(result.elapsedMs / 1000).toFixed(1)} s`);
   });
 
+program.command('sheet')
+  .description('make one topographic map sheet of a series (PDF, GeoTIFF, PNG, JPEG or SVG) with a progress bar')
+  .requiredOption('--product <name>', 'grid definition of the series, e.g. TM25, TM50, TM100')
+  .requiredOption('--sheet <id>', 'sheet number in the sheet index, e.g. 5630N00530W')
+  .option('--service <path>', 'service as Folder/Name', 'Topo/SampleRegion')
+  .option('--format <format>', 'pdf, tiff, png, jpg or svg', 'pdf')
+  .option('--template <name>', 'layout template (default: the grid\'s)')
+  .option('--resolution <dpi>', 'dots per inch of raster formats', integer, 300)
+  .option('--date <yyyy-mm-dd>', 'date of the magnetic values (default: today)')
+  .requiredOption('-o, --output <file>', 'file to write')
+  .option('-d, --data <dir>', 'data directory (env QUADRANGLE_DATA, default ./data)')
+  .action(async (opts: { product: string; sheet: string; service: string; format: string; template?: string; resolution: number; date?: string; output: string; data?: string }) => {
+    const config = loadConfig({ dataDir: opts.data });
+    const bar = new ProgressBar();
+    const started = Date.now();
+    const { warnings } = await makeSheet({
+      dataDir: config.dataDir, service: opts.service, product: opts.product, sheetId: opts.sheet, format: opts.format, template: opts.template,
+      resolution: opts.resolution, date: opts.date, output: opts.output,
+      onProgress: (step, percent) => bar.update(`[${'#'.repeat(Math.round(percent / 4))}${'-'.repeat(25 - Math.round(percent / 4))}] ${percent}%  ${step}`, percent === 100),
+    });
+    for (const w of warnings) log(`warning: ${w}`);
+    log(`Wrote ${opts.output} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+
 program.parseAsync(process.argv).catch((e: unknown) => {
-  log(e instanceof ConfigError || e instanceof SeedError ? `quadrangle: ${e.message}` : `quadrangle: ${(e as Error).stack ?? e}`);
+  log(e instanceof ConfigError || e instanceof SeedError || e instanceof SheetError ? `quadrangle: ${e.message}` : `quadrangle: ${(e as Error).stack ?? e}`);
   process.exit(1);
 });

@@ -50,9 +50,10 @@ const stroke = (s: LineStyle) => ({ color: s.color ?? PALETTE.black, width: s.wi
 function pathItem(parts: readonly (readonly number[])[], closed: boolean, fill: Rgba | null, line: LineStyle | null): PathItem {
   const n = parts.reduce((sum, p) => sum + p.length, 0);
   const coords = new Float64Array(n);
-  const offsets = new Uint32Array(parts.length * 2);
+  // Running point offsets: part i spans points offsets[i] to offsets[i + 1].
+  const offsets = new Uint32Array(parts.length + 1);
   let at = 0;
-  parts.forEach((p, i) => { coords.set(p, at); offsets[i * 2] = at / 2; offsets[i * 2 + 1] = p.length / 2; at += p.length; });
+  parts.forEach((p, i) => { coords.set(p, at); at += p.length; offsets[i + 1] = at / 2; });
   return { kind: 'path', coords, offsets, closed, fill, hatch: null, picture: null, stroke: line && stroke(line), opacity: 1 };
 }
 
