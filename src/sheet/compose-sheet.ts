@@ -63,8 +63,8 @@ export interface ComposedSheet {
   frame: SheetFrame;
   /** Warnings for the job's messages (tps.md, topographic-sheet.md §14). */
   warnings: string[];
-  /** Placed labels as page quadrilaterals, by who placed them: map, collar, or a surround element. */
-  labels: { owner: string; quad: number[] }[];
+  /** Placed labels as page quadrilaterals (a curved label has one per glyph, sharing `label`), by who placed them: map, collar, or a surround element. */
+  labels: { owner: string; label: number; quad: number[] }[];
   /** Values printed on the sheet, for callers and tests. */
   facts: { sheetName: string; contourInterval: number | null; angles: NorthAngles | null; gridNote: string | null; zones: number[] };
 }
@@ -131,7 +131,9 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
   const warnings: string[] = [];
   const text = new PageText();
   const k = POINTS_PER_UNIT[template.page.units];
-  const pageWidth = template.page.width * k, pageHeight = template.page.height * k;
+  // Whole points: GDAL maps PDF y (up from the bottom) to pixel rows with the page height rounded, so a
+  // fractional height would shift its georeferencing by the fraction.
+  const pageWidth = Math.round(template.page.width * k), pageHeight = Math.round(template.page.height * k);
 
   progress('ApplyLayout', 5);
   const frameTemplate = mainFrame(template);
@@ -239,9 +241,9 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
   items.push(...surround.items);
 
   const labels = [
-    ...mapBody.labelQuads.map((quad) => ({ owner: 'map', quad })),
-    ...(gridDrawing?.labelBoxes ?? []).map((quad) => ({ owner: 'collar', quad })),
-    ...surround.boxes.map(({ name, box }) => ({ owner: name, quad: [box.x, box.y, box.x + box.width, box.y, box.x + box.width, box.y + box.height, box.x, box.y + box.height] })),
+    ...mapBody.labelQuads.map(({ label, quad }) => ({ owner: 'map', label, quad })),
+    ...(gridDrawing?.labelBoxes ?? []).map((quad, label) => ({ owner: 'collar', label, quad })),
+    ...surround.boxes.map(({ name, box }) => ({ owner: name, label: 0, quad: [box.x, box.y, box.x + box.width, box.y, box.x + box.width, box.y + box.height, box.x, box.y + box.height] })),
   ];
   progress('Export', 90);
   return {

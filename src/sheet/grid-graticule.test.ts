@@ -317,6 +317,18 @@ describe('buildGridGraticule on other grids', () => {
     assert.ok(partsOf(short).length > 100, String(partsOf(short).length));
   });
 
+  it('ticks and labels every 2.5′ on a 7.5′ sheet at 1:25,000, between the 1′ ticks', () => {
+    const frame = standardFrame({ west: -5.5, south: 56.5, east: -5.375, north: 56.625 }, 25_000);
+    const g = buildGridGraticule(frame, text, { ...TM50, crossMinutes: 2.5 });
+    const minutes = g.labels.filter((l) => l.kind === 'minutes' && (l.side === 'bottom' || l.side === 'left')).map((l) => l.text).sort();
+    assert.deepEqual(minutes, ['25′', '27′30″', '32′30″', '35′'].sort());
+    const ticks = paths(g.collar).find((p) => partsOf(p).length && partsOf(p).every((q) => near(length(q), mm(2), 1e-6)))!;
+    // Seven inner 1′ meridians and parallels plus the 27′30″ meridian and the 32′30″ parallel, each meeting two sides.
+    assert.equal(partsOf(ticks).length, 2 * (7 + 7 + 2));
+    const crosses = paths(g.inside).find((p) => partsOf(p).every((q) => near(length(q), mm(6), 1e-6)))!;
+    assert.equal(partsOf(crosses).length, 8);
+  });
+
   it('prints full values everywhere with the full label style', () => {
     const frame = standardFrame(SHEET, 50_000);
     const g = buildGridGraticule(frame, text, { ...TM50, labelStyle: 'full' });

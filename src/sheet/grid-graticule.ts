@@ -11,11 +11,11 @@
  * touch one already placed is left out.
  * @module sheet/grid-graticule
  */
-import type { DisplayItem, PathItem, Rgba, TextItem } from '../carto/display-list.js';
+import type { DisplayItem, Rgba, TextItem } from '../carto/display-list.js';
 import type { Envelope, Position } from '../geo/geometry.js';
 import { squaresInEnvelope, type MgrsScheme } from '../geo/mgrs.js';
 import { utmForward, utmInverse, utmZone } from '../geo/utm.js';
-import { mm, PALETTE, type PageText, type TextStyle } from './page-drawing.js';
+import { lines, mm, PALETTE, polygons, type PageText, type TextStyle } from './page-drawing.js';
 import type { SheetFrame } from './sheet-frame.js';
 
 /** How the grid and graticule of a sheet are drawn (tps.md §5.2, topographic-sheet.md §4–§5). */
@@ -107,24 +107,6 @@ interface GridEnd { value: number; side: CollarSide; x: number; y: number; dx: n
 type Pt = [number, number];
 
 const OUTWARD: Record<CollarSide, Pt> = { top: [0, -1], bottom: [0, 1], left: [-1, 0], right: [1, 0] };
-
-// ---- paths ----
-
-/**
- * Stroked lines or rings in pt. Offsets are written as the renderers read them: the first point
- * of each part, then the total point count.
- */
-function strokes(parts: readonly (readonly number[])[], width: number, color: Rgba = PALETTE.black, closed = false): PathItem {
-  const coords = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  const offsets = new Uint32Array(parts.length + 1);
-  let at = 0;
-  parts.forEach((p, i) => { offsets[i] = at / 2; coords.set(p, at); at += p.length; });
-  offsets[parts.length] = at / 2;
-  return {
-    kind: 'path', coords, offsets, closed, fill: null, hatch: null, picture: null, opacity: 1,
-    stroke: { color, width, dash: [], cap: 'butt', join: 'miter' },
-  };
-}
 
 // ---- geometry in map units ----
 
@@ -247,7 +229,7 @@ class CollarSetter {
   }
 
   fits(b: Box): boolean {
-    return true || this.boxes.every((o) => b.x1 + CLEARANCE <= o.x0 || o.x1 + CLEARANCE <= b.x0 || b.y1 + CLEARANCE <= o.y0 || o.y1 + CLEARANCE <= b.y0);
+    return this.boxes.every((o) => b.x1 + CLEARANCE <= o.x0 || o.x1 + CLEARANCE <= b.x0 || b.y1 + CLEARANCE <= o.y0 || o.y1 + CLEARANCE <= b.y0);
   }
 
   /** Places the runs at `x` (left end) on baseline `y` if they fit; returns whether they were placed. */
@@ -303,8 +285,8 @@ export function buildGridGraticule(frame: SheetFrame, text: PageText, options: G
   const eastingEnds: GridEnd[] = [], northingEnds: GridEnd[] = [];
   for (const e of multiples(env.xmin, env.xmax, options.gridInterval)) addLine(0, e, lineInRing(ring, 0, e), (g) => eastingEnds.push(g));
   for (const n of multiples(env.ymin, env.ymax, options.gridInterval)) addLine(1, n, lineInRing(ring, 1, n), (g) => northingEnds.push(g));
-  if (thin.length) inside.push(strokes(thin, THIN));
-  if (thick.length) inside.push(strokes(thick, MEDIUM));
+  if (thin.length) inside.push(lines(thin, { width: THIN }));
+  if (thick.length) inside.push(lines(thick, { width: MEDIUM }));
 
   // Short grid ticks between the lines, pointing in from the neatline.
   const tickStep = options.tickIntervalM;
@@ -324,14 +306,14 @@ export function buildGridGraticule(frame: SheetFrame, text: PageText, options: G
         }
       }
     }
-    if (ticks.length) inside.push(strokes(ticks, THIN));
+    if (ticks.length) inside.push(lines(ticks, { width: THIN }));
   }
 
   // 100 km square letters, beside each boundary that crosses the frame.
   inside.push(...squareLetters(frame, text, env, scheme, page));
 
   // Neatline.
-  collar.push(strokes([ring.flatMap((p) => page(p))], MEDIUM, PALETTE.black, true));
+  collar.push(polygons([ring.flatMap((p) => page(p))], null, { width: MEDIUM }));
 
   // Graticule: extent in lon/lat, ticks on the neatline, crosses inside.
   const lonLatRing = ring.map((p) => toLonLat(p));
@@ -342,18 +324,27 @@ export function buildGridGraticule(frame: SheetFrame, text: PageText, options: G
   const onEdge = (deg: number, edges: (number | undefined)[]) => edges.some((e) => e !== undefined && Math.abs(deg - e) < 1e-9);
   interface GeoTick { value: number; lat: boolean; side: CollarSide; x: number; y: number }
   const geoTicks: GeoTick[] = [];
-  if (options.tickMinutes > 0) {
-    const step = options.tickMinutes / 60;
+  // Ticks every tick interval, and at every labelled value even where that is not a tick (2.5′ on 1′ ticks).
+  const tickValues = (lo: number, hi: number): number[] => {
+    const set = new Map<string, number>();
+    for (const minutes of [options.tickMinutes, labelMinutes]) {
+      if (!(minutes > 0)) continue;
+      const step = minutes / 60;
+      for (const v of multiples(lo - step, hi + step, step)) set.set(v.toFixed(9), v);
+    }
+    return [...set.values()].sort((p, q) => p - q);
+  };
+  if (options.tickMinutes > 0 || labelMinutes > 0) {
     const meridian = (lon: number): Position[] => densify(geo.south - 0.01, geo.north + 0.01, 8).map((lat) => toUtm([lon, lat]));
     const parallel = (lat: number): Position[] => densify(geo.west - 0.01, geo.east + 0.01, 16).map((lon) => toUtm([lon, lat]));
-    for (const lon of multiples(geo.west - step, geo.east + step, step)) {
+    for (const lon of tickValues(geo.west, geo.east)) {
       if (onEdge(lon, [frame.bounds?.west, frame.bounds?.east])) continue;
       for (const p of polylineRingCrossings(meridian(lon), ring)) {
         const [x, y] = page(p);
         geoTicks.push({ value: lon, lat: false, side: sideOf(x, y), x, y });
       }
     }
-    for (const lat of multiples(geo.south - step, geo.north + step, step)) {
+    for (const lat of tickValues(geo.south, geo.north)) {
       if (onEdge(lat, [frame.bounds?.south, frame.bounds?.north])) continue;
       for (const p of polylineRingCrossings(parallel(lat), ring)) {
         const [x, y] = page(p);
@@ -364,10 +355,10 @@ export function buildGridGraticule(frame: SheetFrame, text: PageText, options: G
       const [ox, oy] = OUTWARD[t.side];
       return [t.x, t.y, t.x + ox * GRATICULE_TICK, t.y + oy * GRATICULE_TICK];
     });
-    if (tickLines.length) collar.push(strokes(tickLines, THIN));
+    if (tickLines.length) collar.push(lines(tickLines, { width: THIN }));
   }
   const crosses = graticuleCrosses(frame, geo, options.crossMinutes, toUtm, page);
-  if (crosses.length) inside.push(strokes(crosses, THIN));
+  if (crosses.length) inside.push(lines(crosses, { width: THIN }));
 
   // Collar labels, most important first: corners, grid values, minute values, adjacent zone.
   placeCorners(frame, setter, toUtm, page, box);
@@ -395,7 +386,7 @@ export function buildGridGraticule(frame: SheetFrame, text: PageText, options: G
         const [ox, oy] = OUTWARD[g.side];
         return [g.x, g.y, g.x + ox * ADJACENT_TICK, g.y + oy * ADJACENT_TICK];
       });
-      if (blue.length) collar.push(strokes(blue, THIN, PALETTE.adjacentZone));
+      if (blue.length) collar.push(lines(blue, { width: THIN, color: PALETTE.adjacentZone }));
       for (const g of adj) {
         const axis = g.kind === 'adjacentEasting' ? 'E' : 'N';
         placeOuter(setter, gridRuns(g.value, axis, options.labelStyle === 'full'), g.side, g.x, g.y, box, PALETTE.adjacentZone, { kind: g.kind, side: g.side, value: g.value, full: options.labelStyle === 'full' });

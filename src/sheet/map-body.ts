@@ -15,8 +15,8 @@ import { pointsPerMetre } from './sheet-frame.js';
 export interface MapBody {
   /** The frame's items, placed and clipped, in page points. */
   item: GroupItem;
-  /** Every label drawn in the frame as a page quadrilateral (x0, y0, … x3, y3 pt), for the layout checks. */
-  labelQuads: number[][];
+  /** Every label drawn in the frame as page quadrilaterals (x0, y0, … x3, y3 pt; one per glyph of a curved label), for the layout checks. */
+  labelQuads: { label: number; quad: number[] }[];
 }
 
 /** The pixel grid of a frame drawn at `dpi`: its size and the map extent it covers before rotation. */
@@ -38,17 +38,25 @@ function textQuad(t: TextItem): number[] {
     .flatMap(([u, v]) => [t.x + u! * cos - v! * sin, t.y + u! * sin + v! * cos]);
 }
 
-/** The box of a curved label: the extremes of its glyph origins, grown by the font size. */
-function textPathQuad(t: TextPathItem): number[] {
-  const xs = Array.from(t.xs), ys = Array.from(t.ys), s = t.font.size;
-  const x0 = Math.min(...xs) - s * 0.3, x1 = Math.max(...xs) + s, y0 = Math.min(...ys) - s, y1 = Math.max(...ys) + s * 0.3;
-  return [x0, y0, x1, y0, x1, y1, x0, y1];
+/** A curved label as one box per glyph: from its origin to the next glyph's, turned with it. */
+function textPathQuads(t: TextPathItem): number[][] {
+  const out: number[][] = [];
+  const n = t.glyphs.length;
+  for (let i = 0; i < n; i++) {
+    const x = t.xs[i]!, y = t.ys[i]!;
+    const w = i + 1 < n ? Math.hypot(t.xs[i + 1]! - x, t.ys[i + 1]! - y) : t.font.size * 0.6;
+    const a = (-t.angles[i]! * Math.PI) / 180, cos = Math.cos(a), sin = Math.sin(a);
+    const up = t.font.size * 0.8, down = t.font.size * 0.25;
+    out.push([[0, -up], [w, -up], [w, down], [0, down]].flatMap(([u, v]) => [x + u! * cos - v! * sin, y + u! * sin + v! * cos]));
+  }
+  return out;
 }
 
-function collectLabels(items: readonly DisplayItem[], out: number[][]): void {
+function collectLabels(items: readonly DisplayItem[], out: { label: number; quad: number[] }[]): void {
   for (const item of items) {
-    if (item.kind === 'text') out.push(textQuad(item));
-    else if (item.kind === 'textPath') out.push(textPathQuad(item));
+    const label = out.length ? out[out.length - 1]!.label + 1 : 0;
+    if (item.kind === 'text') out.push({ label, quad: textQuad(item) });
+    else if (item.kind === 'textPath') out.push(...textPathQuads(item).map((quad) => ({ label, quad })));
     else if (item.kind === 'clip' || item.kind === 'group') collectLabels(item.items, out);
   }
 }
@@ -65,9 +73,8 @@ export function drawMapBody(frame: SheetFrame, layers: MapRequestLayer[], dpi: n
     clip: { geometry: { type: 'Polygon', coordinates: [frame.neatline] }, excludedLayers: [] },
   }, { obstacles: extra.obstacles });
   const s = 1 / grid.pxPerPt;
-  const labelQuadsPx: number[][] = [];
-  collectLabels(list.items, labelQuadsPx);
-  for (const item of extra.items) collectLabels([item], labelQuadsPx);
-  const labelQuads = labelQuadsPx.map((q) => q.map((v, i) => v * s + (i % 2 === 0 ? frame.box.x : frame.box.y)));
+  const labelQuadsPx: { label: number; quad: number[] }[] = [];
+  collectLabels([...list.items, ...extra.items], labelQuadsPx);
+  const labelQuads = labelQuadsPx.map(({ label, quad }) => ({ label, quad: quad.map((v, i) => v * s + (i % 2 === 0 ? frame.box.x : frame.box.y)) }));
   return { item: { kind: 'group', transform: [s, 0, 0, s, frame.box.x, frame.box.y], items: [...list.items, ...extra.items] }, labelQuads };
 }

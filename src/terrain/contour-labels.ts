@@ -1,9 +1,10 @@
 /**
  * Elevation labels on index contours (topographic-sheet.md §6): numbers set in gaps cut in the
- * line about every 100–150 mm, on straight stretches where the neighbouring contours leave room
- * for them, with their tops facing uphill. Contours run with higher ground on their right, so
- * "top uphill" means the text reads against the line's direction — a label on ground rising to
- * the south stands upside down, as the convention wants.
+ * line about every 100–150 mm, on straight stretches, preferably where the neighbouring contours
+ * leave room for them (on steep ground the intermediate contours under a label are cut too; an
+ * index contour never is), with their tops facing uphill. Contours run with higher ground on
+ * their right, so "top uphill" means the text reads against the line's direction — a label on
+ * ground rising to the south stands upside down, as the convention wants.
  * @module terrain/contour-labels
  */
 import { lineLength, type ContourLine } from './contours.js';
@@ -43,7 +44,10 @@ export interface LabelOptions {
 /** What {@link placeContourLabels} gives back. */
 export interface PlacedLabels {
   labels: ContourLabel[];
-  /** All input lines, labelled ones split at the labels (pieces keep the line's metadata, open). */
+  /**
+   * All input lines; those running under a label (the labelled line, and intermediate contours
+   * a label had to cross) split there into open pieces that keep the line's metadata.
+   */
   lines: ContourLine[];
 }
 

@@ -112,12 +112,13 @@ class SegmentStore {
 }
 
 /**
- * Traces every level `base + k·step` the grid crosses. Edge ids: the horizontal edge from cell
+ * Traces every level `base + k·step` the grid crosses (only in squares whose four corners are
+ * set in `mask`, when given: lines then stop where the mask ends). Edge ids: the horizontal edge from cell
  * (c, r) east is `r·W + c`; the vertical edge from (c, r) south is `W·H + r·W + c`. A crossing
  * is unique per edge and level, and in the two squares sharing an edge it is the end of one
  * segment and the start of the next, so chains join by edge id without comparing coordinates.
  */
-function isolines(grid: DemGrid, base: number, step: number): Isoline[] {
+function isolines(grid: DemGrid, base: number, step: number, mask?: Uint8Array): Isoline[] {
   const { z, width: W, height: H } = grid;
   const nH = W * H;
   const segments = new SegmentStore();
@@ -125,6 +126,7 @@ function isolines(grid: DemGrid, base: number, step: number): Isoline[] {
   for (let r = 0; r < H - 1; r++) {
     for (let c = 0; c < W - 1; c++) {
       const i = r * W + c;
+      if (mask && !(mask[i] && mask[i + 1] && mask[i + W] && mask[i + W + 1])) continue;
       const za = z[i]!, zb = z[i + 1]!, zc = z[i + W + 1]!, zd = z[i + W]!;
       if (za !== za || zb !== zb || zc !== zc || zd !== zd) continue;
       const lo = Math.min(za, zb, zc, zd), hi = Math.max(za, zb, zc, zd);
@@ -265,73 +267,47 @@ export function traceContours(grid: DemGrid, options: TraceOptions): ContourLine
     lines.push({ elevation: roundLevel(base + line.k * interval), index, supplementary: false, closed: line.closed, depression, coords: line.coords });
   }
   if (supplementary) {
+    // Traced in flat ground only; pieces shorter than half the flat spacing are left out.
     const flatSpacing = options.flatSpacing ?? 20 * grid.cell;
-    const flat = flatness(grid, interval, flatSpacing);
-    for (const line of isolines(grid, base + interval / 2, interval)) {
-      const elevation = roundLevel(base + (line.k + 0.5) * interval);
+    for (const line of isolines(grid, base + interval / 2, interval, flatMask(grid, interval, flatSpacing))) {
+      if (lineLength(line.coords) < flatSpacing / 2) continue;
       const depression = line.closed && signedArea2(line.coords) > 0;
-      for (const piece of keepWhere(line.coords, line.closed, flat, flatSpacing / 2)) {
-        lines.push({ elevation, index: false, supplementary: true, closed: piece.closed, depression, coords: piece.coords });
-      }
+      lines.push({ elevation: roundLevel(base + (line.k + 0.5) * interval), index: false, supplementary: true, closed: line.closed, depression, coords: line.coords });
     }
   }
   return lines;
 }
 
 /**
- * A test of whether the ground at a map position is flat: steepest rise or fall over half the
- * flat spacing either way along x and y, against the slope at which ordinary contours would be
- * exactly `flatSpacing` apart. One-sided differences keep a sharp ridge or valley, where the
- * two sides would cancel, from passing as flat.
+ * Which cells stand in flat ground: the steepest rise or fall over half the flat spacing either
+ * way along rows and columns is gentler than the slope at which ordinary contours would be
+ * exactly `flatSpacing` apart. One-sided differences keep a sharp ridge or valley, where the two
+ * sides would cancel, from passing as flat; no-data within reach makes a cell steep.
  */
-function flatness(grid: DemGrid, interval: number, flatSpacing: number): (x: number, y: number) => boolean {
+function flatMask(grid: DemGrid, interval: number, flatSpacing: number): Uint8Array {
   const { z, width: W, height: H, cell } = grid;
   const reach = Math.max(1, Math.round(flatSpacing / (2 * cell)));
   const limit = interval / flatSpacing;
-  return (x, y) => {
-    const c = Math.min(W - 1, Math.max(0, Math.round((x - grid.x0) / cell)));
-    const r = Math.min(H - 1, Math.max(0, Math.round((grid.y0 - y) / cell)));
-    const here = z[r * W + c]!;
-    let steepest = 0;
-    for (const [dc, dr] of [[reach, 0], [-reach, 0], [0, reach], [0, -reach]] as const) {
-      const cc = Math.min(W - 1, Math.max(0, c + dc)), rr = Math.min(H - 1, Math.max(0, r + dr));
-      const run = Math.abs(cc - c) + Math.abs(rr - r);
-      if (run === 0) continue;
-      const rise = Math.abs(z[rr * W + cc]! - here) / (run * cell);
-      if (!(rise <= steepest)) steepest = rise; // NaN counts as steep
+  const mask = new Uint8Array(W * H);
+  const probes = new Int32Array(8);
+  for (let r = 0; r < H; r++) {
+    for (let c = 0; c < W; c++) {
+      const here = z[r * W + c]!;
+      if (here !== here) continue;
+      probes[0] = Math.min(W - 1, c + reach); probes[1] = r;
+      probes[2] = Math.max(0, c - reach); probes[3] = r;
+      probes[4] = c; probes[5] = Math.min(H - 1, r + reach);
+      probes[6] = c; probes[7] = Math.max(0, r - reach);
+      let flat = true;
+      for (let p = 0; p < 8 && flat; p += 2) {
+        const cc = probes[p]!, rr = probes[p + 1]!, run = Math.abs(cc - c) + Math.abs(rr - r);
+        // NaN compares false, so no-data within reach counts as steep.
+        if (run > 0 && !(Math.abs(z[rr * W + cc]! - here) / (run * cell) < limit)) flat = false;
+      }
+      mask[r * W + c] = flat ? 1 : 0;
     }
-    return steepest < limit;
-  };
-}
-
-/**
- * The runs of a polyline whose points pass `keep`, each at least `minLength` long; a ring whose
- * every point passes stays a ring.
- */
-function keepWhere(coords: Float64Array, closed: boolean, keep: (x: number, y: number) => boolean, minLength: number): { closed: boolean; coords: Float64Array }[] {
-  const n = coords.length / 2;
-  const pass = new Uint8Array(n);
-  let all = true;
-  for (let i = 0; i < n; i++) { pass[i] = keep(coords[i * 2]!, coords[i * 2 + 1]!) ? 1 : 0; if (!pass[i]) all = false; }
-  if (all) return lineLength(coords) >= minLength ? [{ closed, coords }] : [];
-  // A ring is walked from a failing point so that no run wraps round its start.
-  let start = 0;
-  if (closed) while (pass[start]) start++;
-  const count = closed ? n - 1 : n;
-  const out: { closed: boolean; coords: Float64Array }[] = [];
-  let run: number[] = [];
-  const flush = () => {
-    if (run.length >= 4 && lineLength(run) >= minLength) out.push({ closed: false, coords: Float64Array.from(run) });
-    run = [];
-  };
-  for (let j = 0; j <= count; j++) {
-    const i = closed ? (start + j) % count : j;
-    if (j === count && !closed) break;
-    if (pass[i]) run.push(coords[i * 2]!, coords[i * 2 + 1]!);
-    else flush();
   }
-  flush();
-  return out;
+  return mask;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,6 +411,32 @@ function segmentsDistance2(ax: number, ay: number, bx: number, by: number, cx: n
   return Math.min(segmentDistance2(ax, ay, cx, cy, dx, dy), segmentDistance2(bx, by, cx, cy, dx, dy), segmentDistance2(cx, cy, ax, ay, bx, by), segmentDistance2(dx, dy, ax, ay, bx, by));
 }
 
+/** Whether (x, y) is within √d2 of any of the `near` segments. */
+function crowdedAt(seg: Float64Array, near: readonly number[], x: number, y: number, d2: number): boolean {
+  for (const t of near) if (segmentDistance2(x, y, seg[t * 4]!, seg[t * 4 + 1]!, seg[t * 4 + 2]!, seg[t * 4 + 3]!) < d2) return true;
+  return false;
+}
+
+/** The pieces of a line being cut: runs of points between crowded ones. */
+class Runs {
+  private run: number[] = [];
+  private readonly pieces: number[][] = [];
+  started = false;
+  cut = false;
+  /** Starts copying, from the points walked so far (all kept). */
+  start(prefix: ArrayLike<number>): void { this.run = Array.from(prefix); this.started = true; }
+  /** A point on a segment with nothing near: kept if copying has started. */
+  keep(x: number, y: number): void { if (this.started) this.run.push(x, y); }
+  /** A probed point: kept, or it ends the current run. */
+  visit(x: number, y: number, crowded: boolean): void {
+    if (!crowded) { this.run.push(x, y); return; }
+    this.cut = true;
+    if (this.run.length >= 4) this.pieces.push(this.run);
+    this.run = [];
+  }
+  finish(): number[][] { if (this.run.length >= 4) this.pieces.push(this.run); this.run = []; return this.pieces; }
+}
+
 /** At most this many buckets in the crowding index, whatever the distance. */
 const MAX_BUCKETS = 1 << 21;
 
@@ -457,35 +459,39 @@ function interruptCrowded(lines: readonly ContourLine[], distance: number): Cont
     }
   }
   if (total <= 0) return [...lines];
-  // Buckets about as large as a segment (or the search reach) keep both lists and look-ups short.
-  let size = Math.max(2 * distance, length / total);
-  while (((xmax - xmin) / size + 1) * ((ymax - ymin) / size + 1) > MAX_BUCKETS) size *= 2;
-  const nx = Math.floor((xmax - xmin) / size) + 1, ny = Math.floor((ymax - ymin) / size) + 1;
-  const bx = (x: number) => Math.min(nx - 1, Math.max(0, Math.floor((x - xmin) / size)));
-  const by = (y: number) => Math.min(ny - 1, Math.max(0, Math.floor((y - ymin) / size)));
-  const segLine = new Int32Array(total), segAt = new Int32Array(total);
-  // Buckets as compressed rows: count, prefix sums, fill.
-  const first = new Int32Array(nx * ny + 1);
-  /** Bucket range [c0, c1] × [r0, r1] of a segment's box grown by `grow`. */
-  const range = new Int32Array(4);
-  const bucketsOf = (x0: number, y0: number, x1: number, y1: number, grow: number) => {
-    range[0] = bx(Math.min(x0, x1) - grow); range[1] = bx(Math.max(x0, x1) + grow);
-    range[2] = by(Math.min(y0, y1) - grow); range[3] = by(Math.max(y0, y1) + grow);
-  };
+  // Every segment flat: end points, line and elevation.
+  const seg = new Float64Array(total * 4), segLine = new Int32Array(total), segElevation = new Float64Array(total);
   let s = 0;
   lines.forEach((l, li) => {
     const c = l.coords;
     for (let i = 0; i + 3 < c.length; i += 2, s++) {
-      segLine[s] = li; segAt[s] = i;
-      bucketsOf(c[i]!, c[i + 1]!, c[i + 2]!, c[i + 3]!, 0);
-      for (let r = range[2]!; r <= range[3]!; r++) for (let b = r * nx + range[0]!; b <= r * nx + range[1]!; b++) first[b + 1]!++;
+      seg[s * 4] = c[i]!; seg[s * 4 + 1] = c[i + 1]!; seg[s * 4 + 2] = c[i + 2]!; seg[s * 4 + 3] = c[i + 3]!;
+      segLine[s] = li; segElevation[s] = l.elevation;
     }
   });
+  // Buckets about as large as a segment (or the search reach) keep both lists and look-ups short;
+  // stored as compressed rows: count, prefix sums, fill.
+  let size = Math.max(2 * distance, length / total);
+  while (((xmax - xmin) / size + 1) * ((ymax - ymin) / size + 1) > MAX_BUCKETS) size *= 2;
+  const nx = Math.floor((xmax - xmin) / size) + 1, ny = Math.floor((ymax - ymin) / size) + 1;
+  const first = new Int32Array(nx * ny + 1);
+  const range = new Int32Array(4);
+  /** Bucket range [c0, c1] × [r0, r1] of segment t's box grown by `grow`. */
+  const bucketsOf = (t: number, grow: number) => {
+    const x0 = seg[t * 4]!, y0 = seg[t * 4 + 1]!, x1 = seg[t * 4 + 2]!, y1 = seg[t * 4 + 3]!;
+    range[0] = Math.max(0, Math.floor((Math.min(x0, x1) - grow - xmin) / size));
+    range[1] = Math.min(nx - 1, Math.floor((Math.max(x0, x1) + grow - xmin) / size));
+    range[2] = Math.max(0, Math.floor((Math.min(y0, y1) - grow - ymin) / size));
+    range[3] = Math.min(ny - 1, Math.floor((Math.max(y0, y1) + grow - ymin) / size));
+  };
+  for (s = 0; s < total; s++) {
+    bucketsOf(s, 0);
+    for (let r = range[2]!; r <= range[3]!; r++) for (let b = r * nx + range[0]!; b <= r * nx + range[1]!; b++) first[b + 1]!++;
+  }
   for (let b = 1; b < first.length; b++) first[b]! += first[b - 1]!;
   const members = new Int32Array(first[first.length - 1]!), fill = first.slice();
   for (s = 0; s < total; s++) {
-    const c = lines[segLine[s]!]!.coords, i = segAt[s]!;
-    bucketsOf(c[i]!, c[i + 1]!, c[i + 2]!, c[i + 3]!, 0);
+    bucketsOf(s, 0);
     for (let r = range[2]!; r <= range[3]!; r++) for (let b = r * nx + range[0]!; b <= r * nx + range[1]!; b++) members[fill[b]!++] = s;
   }
 
@@ -493,51 +499,43 @@ function interruptCrowded(lines: readonly ContourLine[], distance: number): Cont
   const seen = new Int32Array(total).fill(-1);
   const near: number[] = [];
   const out: ContourLine[] = [];
-  s = 0;
-  lines.forEach((line, li) => {
-    const c = line.coords;
-    if (line.index) { s += c.length / 2 - 1; out.push(line); return; }
-    const crowded = (x: number, y: number) => {
-      for (const t of near) {
-        const oc = lines[segLine[t]!]!.coords, at = segAt[t]!;
-        if (segmentDistance2(x, y, oc[at]!, oc[at + 1]!, oc[at + 2]!, oc[at + 3]!) < d2) return true;
-      }
-      return false;
-    };
-    const pieces: number[][] = [];
+  let at = 0; // first segment of the current line
+  for (let li = 0; li < lines.length; li++) {
+    const line = lines[li]!, c = line.coords, segments = c.length / 2 - 1, elevation = line.elevation;
+    const first0 = at;
+    at += segments;
+    if (line.index) { out.push(line); continue; }
     // Points are copied into runs only from the first segment that has neighbours within reach.
-    let run: number[] | null = null;
-    let cut = false;
-    const end = () => { if (run!.length >= 4) pieces.push(run!); run = []; };
-    const visit = (x: number, y: number) => { if (crowded(x, y)) { cut = true; end(); } else run!.push(x, y); };
-    for (let i = 0; i + 3 < c.length; i += 2, s++) {
+    const runs = new Runs();
+    for (let i = 0, t0 = first0; i + 3 < c.length; i += 2, t0++) {
       const ax = c[i]!, ay = c[i + 1]!, ex = c[i + 2]!, ey = c[i + 3]!;
+      const lox = Math.min(ax, ex) - distance, hix = Math.max(ax, ex) + distance, loy = Math.min(ay, ey) - distance, hiy = Math.max(ay, ey) + distance;
       near.length = 0;
-      bucketsOf(ax, ay, ex, ey, distance);
+      bucketsOf(t0, distance);
       for (let r = range[2]!; r <= range[3]!; r++) {
         for (let b = r * nx + range[0]!; b <= r * nx + range[1]!; b++) {
           for (let m = first[b]!; m < first[b + 1]!; m++) {
             const t = members[m]!;
-            if (seen[t] === s) continue;
-            seen[t] = s;
-            const other = lines[segLine[t]!]!;
-            if (segLine[t] === li || other.elevation === line.elevation) continue;
-            const oc = other.coords, at = segAt[t]!;
-            if (segmentsDistance2(ax, ay, ex, ey, oc[at]!, oc[at + 1]!, oc[at + 2]!, oc[at + 3]!) < d2) near.push(t);
+            if (seen[t] === t0) continue;
+            seen[t] = t0;
+            if (segLine[t] === li || segElevation[t] === elevation) continue;
+            const tx0 = seg[t * 4]!, ty0 = seg[t * 4 + 1]!, tx1 = seg[t * 4 + 2]!, ty1 = seg[t * 4 + 3]!;
+            if (Math.max(tx0, tx1) < lox || Math.min(tx0, tx1) > hix || Math.max(ty0, ty1) < loy || Math.min(ty0, ty1) > hiy) continue;
+            if (segmentsDistance2(ax, ay, ex, ey, tx0, ty0, tx1, ty1) < d2) near.push(t);
           }
         }
       }
-      if (near.length === 0) { run?.push(ex, ey); continue; }
-      if (!run) {
-        run = Array.from(c.subarray(0, i));
-        visit(ax, ay);
-      }
+      if (near.length === 0) { runs.keep(ex, ey); continue; }
+      if (!runs.started) { runs.start(c.subarray(0, i)); runs.visit(ax, ay, crowdedAt(seg, near, ax, ay, d2)); }
       const steps = Math.floor(Math.hypot(ex - ax, ey - ay) / (distance / 2));
-      for (let k = 1; k <= steps; k++) { const f = k / (steps + 1); visit(ax + (ex - ax) * f, ay + (ey - ay) * f); }
-      visit(ex, ey);
+      for (let k = 1; k <= steps; k++) {
+        const f = k / (steps + 1), x = ax + (ex - ax) * f, y = ay + (ey - ay) * f;
+        runs.visit(x, y, crowdedAt(seg, near, x, y, d2));
+      }
+      runs.visit(ex, ey, crowdedAt(seg, near, ex, ey, d2));
     }
-    if (!run || !cut) { out.push(line); return; }
-    end();
+    if (!runs.started || !runs.cut) { out.push(line); continue; }
+    const pieces = runs.finish();
     // A ring cut somewhere: its first and last pieces are one piece across the start point.
     const head = pieces[0], tail = pieces[pieces.length - 1];
     if (line.closed && pieces.length > 1 && head![0] === c[0] && head![1] === c[1] && tail!.at(-2) === c[0] && tail!.at(-1) === c[1]) {
@@ -545,6 +543,6 @@ function interruptCrowded(lines: readonly ContourLine[], distance: number): Cont
       pieces[0] = [...tail!.slice(0, -2), ...head!];
     }
     for (const p of pieces) if (lineLength(p) >= 3 * distance) out.push({ ...line, closed: false, coords: Float64Array.from(p) });
-  });
+  }
   return out;
 }
