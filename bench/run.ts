@@ -18,6 +18,11 @@ import { writeMapfile } from './mapfile.js';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 /** BENCH_ONLY=mapserver runs only the comparison with MapServer's map2img. */
 const ONLY_MAPSERVER = process.env.BENCH_ONLY === 'mapserver';
+/** BENCH_ONLY=sheet runs only the topographic sheet timings (bench/sheet.ts). */
+if (process.env.BENCH_ONLY === 'sheet') {
+  execFileSync(process.execPath, ['--import', 'tsx', new URL('./sheet.ts', import.meta.url).pathname], { stdio: 'inherit' });
+  process.exit(0);
+}
 const CONNECTIONS = 16;
 
 async function freePort(): Promise<number> {
@@ -206,7 +211,8 @@ try {
     for (const { name, phases: p } of cmp) console.log(`| ${name} | ${p.features} | ${p.read.toFixed(0)} | ${p.displayList.toFixed(0)} | ${p.rasterize.toFixed(0)} | ${p.encode.toFixed(0)} | ${p.total.toFixed(0)} |`);
     console.log(`\nImages: ${maps.map((m) => `${tmpdir()}/bench-{quadrangle,mapserver}-${m.slug}.png`).join(', ')}`);
   }
-  console.log('\nReproduce: `npm run bench` (BENCH_SECONDS sets the duration; BENCH_ONLY=mapserver runs only the map2img comparison).');
+  if (!ONLY_MAPSERVER) execFileSync(process.execPath, ['--import', 'tsx', new URL('./sheet.ts', import.meta.url).pathname], { stdio: 'inherit' });
+  console.log('\nReproduce: `npm run bench` (BENCH_SECONDS sets the duration; BENCH_ONLY=mapserver runs only the map2img comparison, BENCH_ONLY=sheet only the sheets).');
 } finally {
   child.kill('SIGTERM');
 }

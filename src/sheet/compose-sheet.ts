@@ -106,6 +106,9 @@ function drawRank(layer: MapRequestLayer): number {
 
 const CONTOUR_LAYER_ID = -3;
 
+/** Point layers the sheet's own spot heights replace, by name. */
+const SPOT_HEIGHT_LAYER = /spot\s*height|elevation point/i;
+
 /** Wraps a layer's features so the values its renderer classifies by are recorded as they are drawn. */
 function recordPresence(layer: RenderLayer, seen: { count: number; values: Set<string> }): RenderLayer {
   const renderer = layer.drawingInfo.renderer as Record<string, unknown> | null | undefined;
@@ -191,7 +194,9 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
   }
 
   progress('ExtractData', 40);
-  const serviceLayers = exportLayers(service, { mode: 'default' }).filter((l) => !l.raster);
+  // The sheet draws its own relief: the service's terrain rasters, and its spot heights when the DEM's are drawn.
+  const serviceLayers = exportLayers(service, { mode: 'default' })
+    .filter((l) => !l.raster && !(spots.length && SPOT_HEIGHT_LAYER.test(l.definition.name)));
   const xs = frame.neatline.map((q) => q[0]!), ys = frame.neatline.map((q) => q[1]!);
   const envelope = { xmin: Math.min(...xs), ymin: Math.min(...ys), xmax: Math.max(...xs), ymax: Math.max(...ys) };
   const drawn = renderMapLayers(serviceLayers, { layerDefs: new Map(), view: envelope, imageSr: frame.spatialReference, scale: frame.scale });

@@ -149,6 +149,31 @@ describe('TM50 sheet of the sample region', () => {
     assert.ok(brown / total > 0.01, `brown share ${(brown / total).toFixed(4)}`);
   });
 
+  it('writes a georeferenced GeoTIFF from the command line, and names a bad sheet number there', async () => {
+    const bin = new URL('../../bin/quadrangle.js', import.meta.url).pathname;
+    const tif = join(dir, 'sheet.tif');
+    const { stderr } = await run(process.execPath, [bin, 'sheet', '--product', 'TM50', '--sheet', SHEET, '--format', 'tiff', '--resolution', '40', '--date', '2026-11-22', '-o', tif, '--data', dataDir]);
+    assert.match(stderr, /100%/);
+    const info = JSON.parse((await run('gdalinfo', ['-json', tif])).stdout) as { geoTransform: number[]; coordinateSystem: { wkt: string } };
+    assert.match(info.coordinateSystem.wkt, /UTM zone 30N/);
+    const g = info.geoTransform, k = 40 / 72;
+    const [sx, sy] = sheet.frame.corners[0]!;
+    const [ex, ey] = getTransform({ wkid: 4326 }, sheet.frame.spatialReference)!([sx!, sy!]);
+    const [px, py] = sheet.frame.toPage(ex!, ey!);
+    assert.ok(Math.hypot(g[0]! + px * k * g[1]! + py * k * g[2]! - ex!, g[3]! + px * k * g[4]! + py * k * g[5]! - ey!) < 1);
+    await assert.rejects(run(process.execPath, [bin, 'sheet', '--product', 'TM50', '--sheet', '9999N99999W', '-o', join(dir, 'x.pdf'), '--data', dataDir]),
+      (e: { code?: number; stderr?: string }) => e.code === 1 && /Sheet '9999N99999W' is not in TM50 sheets/.test(e.stderr ?? ''));
+  });
+
+  it('leaves the DEM\'s holes blank on a sheet at the edge of the data, and says so', async () => {
+    const service = (await services.get('Topo', 'SampleRegion'))!;
+    const edge = await generateSheet({ service, library, product: 'TM25', sheetId: '5630N00545W-NE', format: 'svg', date: new Date('2026-11-22T00:00:00Z') });
+    const hole = edge.sheet.warnings.find((w) => /The DEM has no data for [\d.]+ % of the sheet/.test(w));
+    assert.ok(hole, edge.sheet.warnings.join('; '));
+    assert.equal(edge.sheet.facts.contourInterval, 10);
+    assert.match(edge.data.toString('utf8'), /5630N00545W-NE/);
+  });
+
   it('refuses an unknown sheet and an unknown grid with clear errors', async () => {
     const service = (await services.get('Topo', 'SampleRegion'))!;
     await assert.rejects(generateSheet({ service, library, product: 'TM50', sheetId: 'NOPE', format: 'pdf' }), (e: unknown) => e instanceof SheetError && /Sheet 'NOPE' is not in TM50 sheets/.test(e.message));
