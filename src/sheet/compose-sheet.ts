@@ -23,7 +23,7 @@ import type { DemSource } from '../terrain/dem-source.js';
 import { selectSpotHeights } from '../terrain/spot-heights.js';
 import { buildGridGraticule, type GridGraticule } from '../sheet/grid-graticule.js';
 import { drawMapBody, bodyGrid } from './map-body.js';
-import { PageText, polygons, type PageBox } from './page-drawing.js';
+import { mm, PageText, polygons, rect, type PageBox } from './page-drawing.js';
 import type { SheetParameters } from './sheet-parameters.js';
 import { buildSheetFrame, type LonLatBounds, type SheetFrame } from './sheet-frame.js';
 import { contourLayer, hillshadeLayer, sheetDemGrid, spotHeightLayer, type SpotHeight } from './sheet-terrain.js';
@@ -241,7 +241,7 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
   const offsets = Uint32Array.of(0, neatlinePage.length / 2);
   if (gridDrawing) {
     items.push({ kind: 'clip', coords: Float64Array.from(neatlinePage), offsets, items: gridDrawing.inside });
-    items.push(...gridDrawing.collar);
+    items.push(...gridDrawing.collar, collarBorder(frame, gridDrawing.labelBoxes));
   } else items.push(polygons([neatlinePage], null, { width: 0.57 }));
   items.push(...surround.items);
 
@@ -256,6 +256,16 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
     frame, warnings, labels,
     facts: { sheetName, contourInterval: p.contours && demGrid ? p.contours.interval : null, angles, gridNote: gridDrawing?.gridNote ?? null, zones: gridDrawing?.zones ?? [frame.zone] },
   };
+}
+
+/** The 0.5 mm outer border framing the collar values (§5): around the neatline and every collar label, 1.5 mm clear. */
+function collarBorder(frame: SheetFrame, labelBoxes: readonly number[][]): DisplayItem {
+  let x0 = frame.box.x, y0 = frame.box.y, x1 = x0 + frame.box.width, y1 = y0 + frame.box.height;
+  for (const q of labelBoxes) {
+    for (let i = 0; i < q.length; i += 2) { x0 = Math.min(x0, q[i]!); x1 = Math.max(x1, q[i]!); y0 = Math.min(y0, q[i + 1]!); y1 = Math.max(y1, q[i + 1]!); }
+  }
+  const pad = mm(1.5);
+  return rect({ x: x0 - pad, y: y0 - pad, width: x1 - x0 + 2 * pad, height: y1 - y0 + 2 * pad }, null, { width: mm(0.5) });
 }
 
 /** Even-odd point-in-ring test. */

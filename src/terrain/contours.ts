@@ -321,6 +321,7 @@ function flatMask(grid: DemGrid, interval: number, flatSpacing: number): Uint8Ar
  */
 export function cleanContours(lines: readonly ContourLine[], options: CleanOptions): ContourLine[] {
   const { smoothTolerance, minLength, crowdingDistance } = options;
+  // Three quarters of the tolerance for smoothing, a quarter for simplifying: within it together.
   let out = lines.map((l) => (smoothTolerance > 0 ? { ...l, coords: smooth(l.coords, l.closed, smoothTolerance * 0.75) } : l));
   out = out.filter((l) => !l.closed || lineLength(l.coords) >= minLength);
   if (smoothTolerance > 0) out = out.map((l) => ({ ...l, coords: simplify(l.coords, l.closed, smoothTolerance * 0.25) }));
