@@ -1,8 +1,10 @@
 /**
- * Where service definitions are kept. The embedded default is SQLite; a PostgreSQL store
- * implements the same interface for clusters.
+ * Where service definitions, and the Topographic Production Service products of each service,
+ * are kept. The embedded default is SQLite; a PostgreSQL store implements the same interface for
+ * clusters.
  * @module catalog/catalog-store
  */
+import type { ProductDefinition } from '../production/product-definition.js';
 import type { ServiceDefinition } from './service-definition.js';
 
 export interface StoredService {
@@ -20,6 +22,15 @@ export interface CatalogStore {
   getService(folder: string, name: string): Promise<StoredService | null>;
   /** Inserts or replaces a definition (its folder must exist). */
   putService(definition: ServiceDefinition): Promise<StoredService>;
+  /** Deletes a service and its products. */
   deleteService(folder: string, name: string): Promise<boolean>;
+  /** Products of a service (`serviceKey` is its path, `folder/name` or `name`, as `servicePath` writes it), sorted by name. */
+  listProducts(serviceKey: string): Promise<ProductDefinition[]>;
+  /** A product by its exact (case-sensitive) name, or null. */
+  getProduct(serviceKey: string, name: string): Promise<ProductDefinition | null>;
+  /** Inserts or replaces the product called `definition.name` (validated beforehand: the store keeps what it is given). */
+  putProduct(serviceKey: string, definition: ProductDefinition): Promise<void>;
+  /** Deletes a product; false when there was none. */
+  removeProduct(serviceKey: string, name: string): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -1,10 +1,13 @@
 /**
- * The embedded catalog: service definitions as JSON in a SQLite file.
+ * The embedded catalog: service definitions and their products as JSON in a SQLite file. Tables
+ * are created when missing each time the file is opened, so a catalog written by an older
+ * Quadrangle gains the newer tables on its first open.
  * @module catalog/sqlite-catalog-store
  */
 import Database from 'better-sqlite3';
+import type { ProductDefinition } from '../production/product-definition.js';
 import type { CatalogStore, StoredService } from './catalog-store.js';
-import type { ServiceDefinition } from './service-definition.js';
+import { servicePath, type ServiceDefinition } from './service-definition.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS folders (name TEXT PRIMARY KEY);
@@ -16,6 +19,13 @@ CREATE TABLE IF NOT EXISTS services (
   revision INTEGER NOT NULL DEFAULT 1,
   modified TEXT NOT NULL,
   PRIMARY KEY (folder, name, type)
+);
+CREATE TABLE IF NOT EXISTS products (
+  service TEXT NOT NULL,
+  name TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  modified TEXT NOT NULL,
+  PRIMARY KEY (service, name)
 );`;
 
 export class SqliteCatalogStore implements CatalogStore {
@@ -59,7 +69,33 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   async deleteService(folder: string, name: string): Promise<boolean> {
-    return this.db.prepare(`DELETE FROM services WHERE folder = ? AND name = ? AND type = 'MapServer'`).run(folder, name).changes > 0;
+    // A service published again under the same name starts without the old one's products.
+    const remove = this.db.transaction(() => {
+      const changes = this.db.prepare(`DELETE FROM services WHERE folder = ? AND name = ? AND type = 'MapServer'`).run(folder, name).changes;
+      if (changes > 0) this.db.prepare('DELETE FROM products WHERE service = ?').run(servicePath(folder, name));
+      return changes > 0;
+    });
+    return remove();
+  }
+
+  async listProducts(serviceKey: string): Promise<ProductDefinition[]> {
+    const rows = this.db.prepare('SELECT definition FROM products WHERE service = ? ORDER BY name').all(serviceKey) as { definition: string }[];
+    return rows.map((r) => JSON.parse(r.definition) as ProductDefinition);
+  }
+
+  async getProduct(serviceKey: string, name: string): Promise<ProductDefinition | null> {
+    const r = this.db.prepare('SELECT definition FROM products WHERE service = ? AND name = ?').get(serviceKey, name) as { definition: string } | undefined;
+    return r ? (JSON.parse(r.definition) as ProductDefinition) : null;
+  }
+
+  async putProduct(serviceKey: string, definition: ProductDefinition): Promise<void> {
+    this.db.prepare(`INSERT INTO products (service, name, definition, modified) VALUES (?, ?, ?, ?)
+      ON CONFLICT (service, name) DO UPDATE SET definition = excluded.definition, modified = excluded.modified`)
+      .run(serviceKey, definition.name, JSON.stringify(definition), new Date().toISOString());
+  }
+
+  async removeProduct(serviceKey: string, name: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM products WHERE service = ? AND name = ?').run(serviceKey, name).changes > 0;
   }
 
   async close(): Promise<void> { this.db.close(); }
