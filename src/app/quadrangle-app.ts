@@ -14,6 +14,7 @@ import type { QuadrangleConfig } from '../config/config.js';
 import { createServer } from '../http/server.js';
 import { createOperationRunner } from '../workers/operation-pool.js';
 import { OutputStore } from '../output/output-store.js';
+import { ensureSampleProducts } from '../production/sample-products.js';
 import { generateSampleRegion } from '../sample/generate-sample-region.js';
 import { SAMPLE_DIR, SAMPLE_GPKG, sampleServiceDefinition } from '../sample/sample-service.js';
 
@@ -57,7 +58,10 @@ export async function ensureSampleService(config: QuadrangleConfig, store: Catal
 export async function startQuadrangle(config: QuadrangleConfig, log: Log = () => {}): Promise<RunningQuadrangle> {
   mkdirSync(config.dataDir, { recursive: true });
   const store = new SqliteCatalogStore(join(config.dataDir, 'catalog.sqlite'));
-  if (config.sampleOnEmpty) await ensureSampleService(config, store, log);
+  if (config.sampleOnEmpty) {
+    await ensureSampleService(config, store, log);
+    await ensureSampleProducts(store);
+  }
   const services = new ServiceManager(store, config.dataDir);
   const operations = createOperationRunner({ threads: config.operationThreads, dataDir: config.dataDir, services });
   const outputs = new OutputStore(join(config.dataDir, 'output'));

@@ -8,6 +8,8 @@ import { WhereClauseError } from '../data/where/index.js';
 import { EsriGeometryError } from '../geo/esri-json.js';
 import { SpatialReferenceError } from '../geo/spatial-reference.js';
 import { WkbError } from '../geo/wkb.js';
+import { ProductionError } from '../production/production-errors.js';
+import { SheetError } from '../sheet/generate-sheet.js';
 import { ArcGisError, invalidQuery } from './arcgis-error.js';
 
 /** Turns any thrown value into an ArcGisError with a safe message. */
@@ -17,6 +19,8 @@ export function toArcGisError(error: unknown): ArcGisError {
   if (error instanceof FeatureQueryError) return invalidQuery(error.message);
   if (error instanceof SpatialReferenceError) return new ArcGisError(400, 'Unable to complete operation.', [`Invalid spatial reference: ${error.message}`]);
   if (error instanceof EsriGeometryError) return new ArcGisError(400, 'Unable to complete operation.', [`'geometry' parameter is invalid: ${error.message}`]);
+  if (error instanceof ProductionError) return new ArcGisError(error.code, error.message, error.details);
+  if (error instanceof SheetError) return new ArcGisError(400, error.message, []);
   if (error instanceof WkbError) return new ArcGisError(500, 'Unable to complete operation.', ['stored geometry is unreadable']);
   const fe = error as { statusCode?: unknown; code?: unknown };
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

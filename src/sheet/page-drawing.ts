@@ -98,6 +98,14 @@ export interface TextStyle {
   haloColor?: Rgba;
 }
 
+/** A paragraph of a surround's notes; when room is short the highest `rank` gives way first (0 stays longest). */
+export interface RankedNote {
+  text: string;
+  rank: number;
+  /** Set in by one and a half times the type size, e.g. a sub-step. */
+  indent?: boolean;
+}
+
 /** Sets page text, measured with the faces the backends draw, so boxes fit their words. */
 export class PageText {
   constructor(readonly measurer: TextMeasurer = new TextMeasurer()) {}
@@ -147,5 +155,32 @@ export class PageText {
       baseline += step;
     }
     return { items, height: baseline - step - y + this.metrics(style).descent };
+  }
+
+  /**
+   * Notes stacked as paragraphs from the top of `box`, `spacing` × size apart, in the largest
+   * size from `style.size` down to `minSize` (0.5 pt steps) at which they all fit; at `minSize`
+   * the highest-ranked notes give way until the rest fit. Empty when not even rank 0 fits.
+   */
+  fitNotes(notes: readonly RankedNote[], box: PageBox, style: TextStyle, minSize: number, spacing = 0.3): TextItem[] {
+    const layout = (size: number, keep: readonly RankedNote[]): TextItem[] | null => {
+      const items: TextItem[] = [];
+      let y = box.y;
+      for (const n of keep) {
+        const indent = n.indent ? size * 1.5 : 0;
+        const para = this.paragraph(n.text, box.x + indent, y, box.width - indent, { ...style, size }, 1.15);
+        // A single word wider than the box overflows its line: that size does not fit either.
+        if (y + para.height > box.y + box.height || para.items.some((t) => t.width > box.width - indent)) return null;
+        items.push(...para.items);
+        y += para.height + size * spacing;
+      }
+      return items;
+    };
+    for (let size = style.size; size > minSize; size -= 0.5) { const items = layout(size, notes); if (items) return items; }
+    for (let rank = Math.max(...notes.map((n) => n.rank)); rank >= 0; rank--) {
+      const items = layout(minSize, notes.filter((n) => n.rank <= rank));
+      if (items) return items;
+    }
+    return [];
   }
 }

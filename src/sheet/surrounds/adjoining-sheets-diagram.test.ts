@@ -1,44 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DisplayItem, PathItem, TextItem } from '../../carto/display-list.js';
-import { renderPng } from '../../render/render-png.js';
-import { decodePixels, near } from '../../render/render-test-fixture.js';
+import type { DisplayItem, PathItem } from '../../carto/display-list.js';
+import { near } from '../../render/render-test-fixture.js';
 import { mm, PageText, PALETTE, type PageBox } from '../page-drawing.js';
 import type { LonLatBounds } from '../sheet-frame.js';
 import { drawAdjoiningSheetsDiagram, type AdjoiningSheet, type AdjoiningSheetsInput } from './adjoining-sheets-diagram.js';
+import { assertInside, renderOnWhite, texts } from './surround-test-fixture.js';
 
 const text = new PageText();
 const BOX: PageBox = { x: 20, y: 20, width: mm(50), height: mm(45) };
-const texts = (items: DisplayItem[]) => items.filter((i): i is TextItem => i.kind === 'text');
 const boxes = (items: DisplayItem[]) => items.filter((i): i is PathItem => i.kind === 'path' && i.closed);
 const extent = (p: PathItem) => {
   const xs = [0, 2, 4, 6].map((i) => p.coords[i]!), ys = [1, 3, 5, 7].map((i) => p.coords[i]!);
   return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
 };
-
-/** Every item's extent (strokes, glyph boxes, upright text) lies inside the box. */
-function assertInside(items: DisplayItem[], box: PageBox): void {
-  for (const item of items) {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    if (item.kind === 'path') {
-      const half = (item.stroke?.width ?? 0) / 2;
-      for (let i = 0; i < item.coords.length; i += 2) {
-        x0 = Math.min(x0, item.coords[i]! - half); x1 = Math.max(x1, item.coords[i]! + half);
-        y0 = Math.min(y0, item.coords[i + 1]! - half); y1 = Math.max(y1, item.coords[i + 1]! + half);
-      }
-    } else if (item.kind === 'text') {
-      const { ascent, descent } = text.measurer.metrics(item.font);
-      const start = item.align === 'left' ? 0 : item.align === 'center' ? item.width / 2 : item.width;
-      if (item.angle === 90) { x0 = item.x - ascent; x1 = item.x + descent; y1 = item.y + start; y0 = y1 - item.width; } else {
-        assert.equal(item.angle, 0);
-        x0 = item.x - start; x1 = x0 + item.width; y0 = item.y - ascent; y1 = item.y + descent;
-      }
-    } else assert.fail(`unexpected ${item.kind}`);
-    const e = 1e-6;
-    assert.ok(x0 >= box.x - e && y0 >= box.y - e && x1 <= box.x + box.width + e && y1 <= box.y + box.height + e,
-      `${item.kind} ${item.kind === 'text' ? item.text : ''} [${x0}, ${y0}, ${x1}, ${y1}] outside the box`);
-  }
-}
 
 /** A block of sheets `ring` deep around (west, south), 0.25° square, with the named neighbours missing. */
 function block(west: number, south: number, ring: number, missing: string[] = [], width = (_row: number) => 0.25): AdjoiningSheetsInput {
@@ -118,7 +93,7 @@ describe('drawAdjoiningSheetsDiagram', () => {
   it('renders the centre box light grey and a neighbour white', async () => {
     const items = drawAdjoiningSheetsDiagram(block(11, 48, 1, ['1,1']), BOX, text);
     const c = extent(boxes(items).find((p) => p.fill)!);
-    const px = await decodePixels(await renderPng({ width: 200, height: 160, dpi: 72, background: [255, 255, 255, 255], items }, { mode: 'png32' }));
+    const px = await renderOnWhite(items, 200, 160);
     assert.ok(near(px.at(c.x0 + 3, c.y0 + 3), PALETTE.lightGrey, 8), `${px.at(c.x0 + 3, c.y0 + 3)}`);
     assert.ok(near(px.at(c.x1 + 3, c.y0 + 3), [255, 255, 255, 255], 8));
     assert.ok(px.at(c.x0, (c.y0 + c.y1) / 2)[0] < 180, `outline ${px.at(c.x0, (c.y0 + c.y1) / 2)}`);

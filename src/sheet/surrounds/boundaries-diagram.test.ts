@@ -1,39 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
-import type { DisplayItem, TextItem } from '../../carto/display-list.js';
-import { renderPng } from '../../render/render-png.js';
-import { near, type Pixels } from '../../render/render-test-fixture.js';
-import { mm, PageText, PALETTE, place, type PageBox } from '../page-drawing.js';
+import { near } from '../../render/render-test-fixture.js';
+import { mm, PageText, PALETTE } from '../page-drawing.js';
 import { boundaryLines, drawBoundariesDiagram, type BoundariesDiagramInput } from './boundaries-diagram.js';
+import { inkOutside, renderZoomed, texts, textContents, ZOOM } from './surround-test-fixture.js';
 
 const text = new PageText();
-const ZOOM = 4;
-const MARGIN = 10;
-
-/** The items drawn at ZOOM px per pt on a transparent page with MARGIN pt around the box, decoded from the PNG. */
-async function render(items: DisplayItem[], box: PageBox): Promise<Pixels & { data: Uint8ClampedArray }> {
-  const width = Math.ceil((box.x + box.width + MARGIN) * ZOOM), height = Math.ceil((box.y + box.height + MARGIN) * ZOOM);
-  const img = await loadImage(await renderPng({ width, height, dpi: 72 * ZOOM, background: null, items: [place(items, 0, 0, ZOOM)] }, { mode: 'png32' }));
-  const ctx = createCanvas(width, height).getContext('2d');
-  ctx.drawImage(img, 0, 0);
-  const { data } = ctx.getImageData(0, 0, width, height);
-  const at = (x: number, y: number): [number, number, number, number] => {
-    const i = (Math.round(y) * width + Math.round(x)) * 4;
-    return [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!];
-  };
-  return { width, height, at, data };
-}
-
-/** Pixels with ink outside the box (a pixel of anti-aliasing allowed). */
-function inkOutside(px: Pixels & { data: Uint8ClampedArray }, box: PageBox): number {
-  const x0 = box.x * ZOOM - 1, x1 = (box.x + box.width) * ZOOM + 1, y0 = box.y * ZOOM - 1, y1 = (box.y + box.height) * ZOOM + 1;
-  let n = 0;
-  for (let y = 0; y < px.height; y++) {
-    for (let x = 0; x < px.width; x++) if ((x < x0 || x > x1 || y < y0 || y > y1) && px.data[(y * px.width + x) * 4 + 3]! > 0) n++;
-  }
-  return n;
-}
 
 const SQUARE = [0, 0, 1, 0, 1, 1, 0, 1, 0, 0];
 /** Two states side by side, split at x = 0.5, clipped to the sheet. */
@@ -49,8 +21,8 @@ describe('drawBoundariesDiagram', () => {
   it('draws the shared boundary in purple-grey, both names, and the title, inside the box', async () => {
     const box = { x: 20, y: 20, width: mm(70), height: mm(55) };
     const items = drawBoundariesDiagram(twoStates, box, text);
-    const labels = items.filter((i): i is TextItem => i.kind === 'text');
-    assert.deepEqual(labels.map((t) => t.text).sort(), ['Alphaland', 'Betashire', 'INDEX TO BOUNDARIES']);
+    const labels = texts(items);
+    assert.deepEqual(textContents(items).sort(), ['Alphaland', 'Betashire', 'INDEX TO BOUNDARIES']);
     // The sheet outline is the last path before the names: its corners give the diagram.
     const outline = items.filter((i) => i.kind === 'path').at(-1)!;
     assert.ok(outline.kind === 'path', 'outline path');
@@ -59,7 +31,7 @@ describe('drawBoundariesDiagram', () => {
     // Each name sits in its own half.
     const alpha = labels.find((t) => t.text === 'Alphaland')!, beta = labels.find((t) => t.text === 'Betashire')!;
     assert.ok(alpha.x < (x0 + x1) / 2 && beta.x > (x0 + x1) / 2, `${alpha.x} ${beta.x}`);
-    const px = await render(items, box);
+    const px = await renderZoomed(items, box);
     const at = (u: number, v: number) => px.at((x0 + u * (x1 - x0)) * ZOOM, (y0 + v * (y1 - y0)) * ZOOM);
     assert.ok(near(at(0.5, 0.2), PALETTE.boundary, 40), `${at(0.5, 0.2)}`);
     // Where the states were cut by the sheet edge no boundary is drawn: just inside the top edge is blank.

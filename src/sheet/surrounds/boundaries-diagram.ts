@@ -5,9 +5,9 @@
  * hands them over normalised to the sheet; this module only draws.
  * @module sheet/surrounds/boundaries-diagram
  */
-import type { DisplayItem, PathItem, Rgba } from '../../carto/display-list.js';
+import type { DisplayItem } from '../../carto/display-list.js';
 import { poleOfInaccessibility } from '../../carto/pole-of-inaccessibility.js';
-import { mm, PALETTE, polygons, type LineStyle, type PageBox, type PageText, type TextStyle } from '../page-drawing.js';
+import { lines, mm, PALETTE, polygons, type LineStyle, type PageBox, type PageText, type TextStyle } from '../page-drawing.js';
 
 /** An administrative area on the sheet. Positions are normalised: x 0..1 west to east, y 0..1 north to south. */
 export interface BoundaryArea {
@@ -79,7 +79,7 @@ export function drawBoundariesDiagram(input: BoundariesDiagramInput, box: PageBo
   const boundaries: DisplayItem[] = [];
   for (const level of [2, 1, 0] as const) {
     const parts = byLevel[level].map(toPage);
-    if (parts.length) boundaries.push(multiPath(parts, false, null, { ...BOUNDARY_STYLE[level], cap: 'round', join: 'round' }));
+    if (parts.length) boundaries.push(lines(parts, { ...BOUNDARY_STYLE[level], cap: 'round', join: 'round' }));
   }
   // The clip keeps the wide lines' outer halves off the collar where a boundary meets the sheet edge.
   items.push({ kind: 'clip', coords: Float64Array.from(outline), offsets: Uint32Array.of(0, outline.length / 2), items: boundaries });
@@ -168,19 +168,6 @@ export function boundaryLines(areas: readonly BoundaryArea[], neatline: readonly
     }
   }
   return out;
-}
-
-/**
- * One path of several parts (rings filled even-odd, or lines), with `offsets` holding each part's
- * first point index and then the total point count, as the backends read them.
- */
-function multiPath(parts: readonly (readonly number[])[], closed: boolean, fill: Rgba | null, line: LineStyle): PathItem {
-  const offsets = new Uint32Array(parts.length + 1);
-  parts.forEach((p, i) => { offsets[i + 1] = offsets[i]! + p.length / 2; });
-  return {
-    kind: 'path', coords: Float64Array.from(parts.flat()), offsets, closed, fill, hatch: null, picture: null, opacity: 1,
-    stroke: { color: line.color ?? PALETTE.black, width: line.width, dash: line.dash ?? [], cap: line.cap ?? 'butt', join: line.join ?? 'miter' },
-  };
 }
 
 /** Twice the signed area of a flat ring. */

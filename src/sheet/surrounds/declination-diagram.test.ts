@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DisplayItem, PathItem, TextItem } from '../../carto/display-list.js';
-import { renderPng } from '../../render/render-png.js';
-import { decodePixels, near } from '../../render/render-test-fixture.js';
+import type { DisplayItem, PathItem } from '../../carto/display-list.js';
+import { near } from '../../render/render-test-fixture.js';
 import { mm, PageText, type PageBox } from '../page-drawing.js';
 import { declinationNotes, degreesMinutes, drawDeclinationDiagram, prongAngles, type DeclinationInput } from './declination-diagram.js';
+import { assertInside, renderOnWhite, textContents, texts } from './surround-test-fixture.js';
 
 const text = new PageText();
 const BOX: PageBox = { x: 20, y: 30, width: mm(110), height: mm(40) };
@@ -19,29 +19,7 @@ const WEST: DeclinationInput = {
   magneticEastOfGrid: false, year: 2025, model: 'WMM2025',
 };
 
-const texts = (items: DisplayItem[]) => items.filter((i): i is TextItem => i.kind === 'text');
-const all = (items: DisplayItem[]) => texts(items).map((t) => t.text).join(' ');
-
-/** Every item's extent (strokes, glyph boxes) lies inside the box. */
-function assertInside(items: DisplayItem[], box: PageBox): void {
-  for (const item of items) {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    if (item.kind === 'path') {
-      const half = (item.stroke?.width ?? 0) / 2;
-      for (let i = 0; i < item.coords.length; i += 2) {
-        x0 = Math.min(x0, item.coords[i]! - half); x1 = Math.max(x1, item.coords[i]! + half);
-        y0 = Math.min(y0, item.coords[i + 1]! - half); y1 = Math.max(y1, item.coords[i + 1]! + half);
-      }
-    } else if (item.kind === 'text') {
-      const { ascent, descent } = text.measurer.metrics(item.font);
-      x0 = item.x - (item.align === 'left' ? 0 : item.align === 'center' ? item.width / 2 : item.width);
-      x1 = x0 + item.width; y0 = item.y - ascent; y1 = item.y + descent;
-    } else assert.fail(`unexpected ${item.kind}`);
-    const e = 1e-6;
-    assert.ok(x0 >= box.x - e && y0 >= box.y - e && x1 <= box.x + box.width + e && y1 <= box.y + box.height + e,
-      `${item.kind} ${item.kind === 'text' ? item.text : ''} [${x0}, ${y0}, ${x1}, ${y1}] outside the box`);
-  }
-}
+const all = (items: DisplayItem[]) => textContents(items).join(' ');
 
 /** The three prongs' origin and tips: open two-point lines, in TN, GN, MN order. */
 function tips(items: DisplayItem[]): { origin: [number, number]; TN: [number, number]; GN: [number, number]; MN: [number, number] } {
@@ -113,7 +91,7 @@ describe('drawDeclinationDiagram', () => {
     const star = items.find((i): i is PathItem => i.kind === 'path' && i.closed && i.coords.length === 20)!;
     let cx = 0, cy = 0;
     for (let i = 0; i < 20; i += 2) { cx += star.coords[i]! / 10; cy += star.coords[i + 1]! / 10; }
-    const px = await decodePixels(await renderPng({ width: 400, height: 200, dpi: 72, background: [255, 255, 255, 255], items }, { mode: 'png32' }));
+    const px = await renderOnWhite(items, 400, 200);
     assert.ok(near(px.at(cx, cy), [0, 0, 0, 255], 60), `star centre ${px.at(cx, cy)}`);
     assert.ok(near(px.at(cx - 15, cy), [255, 255, 255, 255]), 'white west of it');
   });

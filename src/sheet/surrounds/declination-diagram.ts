@@ -6,30 +6,19 @@
  * this module only draws.
  * @module sheet/surrounds/declination-diagram
  */
-import type { DisplayItem, TextItem } from '../../carto/display-list.js';
-import { lines, PALETTE, polygons, type PageBox, type PageText, type TextStyle } from '../page-drawing.js';
+import type { DisplayItem } from '../../carto/display-list.js';
+import type { NorthAngles } from '../../geo/declination.js';
+import { lines, PALETTE, polygons, type PageBox, type PageText, type RankedNote, type TextStyle } from '../page-drawing.js';
 
-/** What the diagram prints; angles in degrees. */
-export interface DeclinationInput {
-  /** True north → grid north at the sheet centre, + when grid north is east of true north. */
-  gridConvergence: number;
-  /** True north → magnetic north at the sheet centre, + east. */
-  declination: number;
-  /** Change of the declination per year, + when magnetic north moves east. */
-  annualChange: number;
-  /** Grid north → magnetic north, unsigned (its side is `magneticEastOfGrid`). */
-  gmAngle: number;
-  /** `gmAngle` rounded to the nearest ½°. */
-  gmAngleRounded: number;
-  /** `gmAngle` in mils (6,400 to a circle) rounded to the nearest 10. */
-  gmMils: number;
-  /** Magnetic north lies east of grid north: decides the order of the prongs and add/subtract. */
-  magneticEastOfGrid: boolean;
-  /** Year the values hold for. */
-  year: number;
-  /** The magnetic model, e.g. `WMM2025`. */
-  model: string;
-}
+/**
+ * What the diagram prints: the north angles at the sheet centre (angles in degrees, + east).
+ * `magneticEastOfGrid` decides the order of the prongs, add or subtract, and the side named
+ * after the G–M angle.
+ */
+export type DeclinationInput = Pick<
+  NorthAngles,
+  'gridConvergence' | 'declination' | 'annualChange' | 'gmAngle' | 'gmAngleRounded' | 'gmMils' | 'magneticEastOfGrid' | 'year' | 'model'
+>;
 
 const LABEL: TextStyle = { size: 7 };
 const NOTE: TextStyle = { size: 5.5 };
@@ -55,11 +44,8 @@ function halfDegrees(v: number): string {
 
 const side = (v: number) => (v >= 0 ? 'EAST' : 'WEST');
 
-/** A printed note and how long it stays when room is short (0 stays longest). */
-export interface DeclinationNote { text: string; rank: number }
-
 /** The printed notes in reading order; the G–M angle and the conversion note stay longest. */
-export function declinationNotes(d: DeclinationInput): DeclinationNote[] {
+export function declinationNotes(d: DeclinationInput): RankedNote[] {
   const toGrid = d.magneticEastOfGrid ? 'ADD' : 'SUBTRACT';
   const toMagnetic = d.magneticEastOfGrid ? 'SUBTRACT' : 'ADD';
   const change = Math.abs(d.annualChange) * 60 < 0.5
@@ -68,7 +54,7 @@ export function declinationNotes(d: DeclinationInput): DeclinationNote[] {
   return [
     { rank: 3, text: `UTM GRID CONVERGENCE AT CENTRE OF SHEET ${degreesMinutes(d.gridConvergence)} ${side(d.gridConvergence)}` },
     { rank: 2, text: `${d.year} MAGNETIC DECLINATION AT CENTRE OF SHEET ${degreesMinutes(d.declination)} ${side(d.declination)} (${d.model})` },
-    { rank: 0, text: `G–M ANGLE ${halfDegrees(d.gmAngleRounded)} (${Math.round(d.gmMils).toLocaleString('en-US')} MILS) ${d.magneticEastOfGrid ? 'EAST' : 'WEST'}` },
+    { rank: 0, text: `G–M ANGLE ${halfDegrees(d.gmAngleRounded)} (${Math.abs(Math.round(d.gmMils)).toLocaleString('en-US')} MILS) ${d.magneticEastOfGrid ? 'EAST' : 'WEST'}` },
     {
       rank: 1,
       text: `TO CONVERT A MAGNETIC AZIMUTH TO A GRID AZIMUTH, ${toGrid} THE G–M ANGLE. ` +
@@ -162,30 +148,6 @@ function diagram(d: DeclinationInput, area: PageBox, text: PageText): DisplayIte
 }
 
 /**
- * Notes in the largest size from `style.size` down to `minSize` at which they all fit the box;
- * at the smallest size the highest-ranked notes give way until the rest fit.
- */
-function fitNotes(notes: DeclinationNote[], box: PageBox, style: TextStyle, minSize: number, text: PageText): TextItem[] {
-  const layout = (size: number, keep: DeclinationNote[]): TextItem[] | null => {
-    const items: TextItem[] = [];
-    let y = box.y;
-    for (const n of keep) {
-      const para = text.paragraph(n.text, box.x, y, box.width, { ...style, size }, 1.15);
-      if (y + para.height > box.y + box.height || para.items.some((t) => t.width > box.width)) return null;
-      items.push(...para.items);
-      y += para.height + size * 0.4;
-    }
-    return items;
-  };
-  for (let size = style.size; size > minSize; size -= 0.5) { const items = layout(size, notes); if (items) return items; }
-  for (let rank = Math.max(...notes.map((n) => n.rank)); rank >= 0; rank--) {
-    const items = layout(minSize, notes.filter((n) => n.rank <= rank));
-    if (items) return items;
-  }
-  return [];
-}
-
-/**
  * Draws the declination diagram into `box`: the prongs on the left (or on top when the box is
  * taller than wide) and the notes beside them, all inside the box.
  */
@@ -198,5 +160,5 @@ export function drawDeclinationDiagram(input: DeclinationInput, box: PageBox, te
   const notes: PageBox = wide
     ? { x: area.x + area.width + gap, y: box.y, width: box.width - area.width - gap, height: box.height }
     : { x: box.x, y: area.y + area.height + gap, width: box.width, height: box.height - area.height - gap };
-  return [...diagram(input, area, text), ...fitNotes(declinationNotes(input), notes, { size: 6.5 }, 4, text)];
+  return [...diagram(input, area, text), ...text.fitNotes(declinationNotes(input), notes, { size: 6.5 }, 4, 0.4)];
 }

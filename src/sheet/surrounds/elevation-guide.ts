@@ -6,8 +6,8 @@
  * module only draws, so it needs no files or services.
  * @module sheet/surrounds/elevation-guide
  */
-import type { ClipItem, DisplayItem, GroupItem, PathItem, RasterItem, Rgba } from '../../carto/display-list.js';
-import { markers, mm, PALETTE, polygons, rect, type LineStyle, type PageBox, type PageText, type TextStyle } from '../page-drawing.js';
+import type { ClipItem, DisplayItem, GroupItem, RasterItem, Rgba } from '../../carto/display-list.js';
+import { lines, markers, mm, PALETTE, polygons, rect, type PageBox, type PageText, type TextStyle } from '../page-drawing.js';
 
 /** A point with its elevation, placed in the guide's normalised space (0..1 east, 0..1 down). */
 export interface GuideSpot { u: number; v: number; elevation: number }
@@ -187,22 +187,9 @@ function waterItems(water: ElevationGuideInput['water'], toPage: (ring: readonly
   const out: DisplayItem[] = [];
   const rings = water.rings.filter((r) => r.length >= 6).map(toPage);
   const rivers = water.lines.filter((l) => l.length >= 4).map(toPage);
-  if (rings.length) out.push(multiPath(rings, true, PALETTE.waterArea, { width: 0.3, color: PALETTE.water, join: 'round' }));
-  if (rivers.length) out.push(multiPath(rivers, false, null, { width: 0.5, color: PALETTE.water, cap: 'round', join: 'round' }));
+  if (rings.length) out.push(polygons(rings, PALETTE.waterArea, { width: 0.3, color: PALETTE.water, join: 'round' }));
+  if (rivers.length) out.push(lines(rivers, { width: 0.5, color: PALETTE.water, cap: 'round', join: 'round' }));
   return out;
-}
-
-/**
- * One path of several parts (rings filled even-odd, or lines), with `offsets` holding each part's
- * first point index and then the total point count, as the backends read them.
- */
-function multiPath(parts: readonly (readonly number[])[], closed: boolean, fill: Rgba | null, line: LineStyle): PathItem {
-  const offsets = new Uint32Array(parts.length + 1);
-  parts.forEach((p, i) => { offsets[i + 1] = offsets[i]! + p.length / 2; });
-  return {
-    kind: 'path', coords: Float64Array.from(parts.flat()), offsets, closed, fill, hatch: null, picture: null, opacity: 1,
-    stroke: { color: line.color ?? PALETTE.black, width: line.width, dash: line.dash ?? [], cap: line.cap ?? 'butt', join: line.join ?? 'miter' },
-  };
 }
 
 /** Items drawn only inside a page ring. */

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DisplayItem, MarkerItem, PathItem, TextItem } from '../../carto/display-list.js';
-import { renderPng } from '../../render/render-png.js';
-import { decodePixels, near } from '../../render/render-test-fixture.js';
+import type { MarkerItem, PathItem } from '../../carto/display-list.js';
+import { near } from '../../render/render-test-fixture.js';
 import { mm, PageText, type PageBox } from '../page-drawing.js';
 import { drawGridReferenceBox, gridReferenceSteps, sampleReference, type GridReferenceInput } from './grid-reference-box.js';
+import { assertInside, renderOnWhite, textContents, texts } from './surround-test-fixture.js';
 
 const text = new PageText();
 const BOX: PageBox = { x: 15, y: 25, width: mm(130), height: mm(55) };
-const texts = (items: DisplayItem[]) => items.filter((i): i is TextItem => i.kind === 'text');
-const all = (items: DisplayItem[]) => texts(items).map((t) => t.text);
 
 const ONE: GridReferenceInput = { gzd: '32U', squares: [{ letters: 'NA' }], sample: { easting: 391540, northing: 5512080, squareLetters: 'NA' }, sheetScale: 50000 };
 const FOUR: GridReferenceInput = {
@@ -23,28 +21,6 @@ const FOUR: GridReferenceInput = {
   sample: { easting: 391540, northing: 5512080, squareLetters: 'MB', name: 'CHURCH' },
   sheetScale: 100000,
 };
-
-/** Every item's extent (strokes, markers, glyph boxes) lies inside the box. */
-function assertInside(items: DisplayItem[], box: PageBox): void {
-  for (const item of items) {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    if (item.kind === 'path' || item.kind === 'marker') {
-      const coords = item.kind === 'path' ? item.coords : item.points;
-      const half = (item.stroke?.width ?? 0) / 2 + (item.kind === 'marker' ? item.size / 2 : 0);
-      for (let i = 0; i < coords.length; i += 2) {
-        x0 = Math.min(x0, coords[i]! - half); x1 = Math.max(x1, coords[i]! + half);
-        y0 = Math.min(y0, coords[i + 1]! - half); y1 = Math.max(y1, coords[i + 1]! + half);
-      }
-    } else if (item.kind === 'text') {
-      const { ascent, descent } = text.measurer.metrics(item.font);
-      x0 = item.x - (item.align === 'left' ? 0 : item.align === 'center' ? item.width / 2 : item.width);
-      x1 = x0 + item.width; y0 = item.y - ascent; y1 = item.y + descent;
-    } else assert.fail(`unexpected ${item.kind}`);
-    const e = 1e-6;
-    assert.ok(x0 >= box.x - e && y0 >= box.y - e && x1 <= box.x + box.width + e && y1 <= box.y + box.height + e,
-      `${item.kind} ${item.kind === 'text' ? item.text : ''} [${x0}, ${y0}, ${x1}, ${y1}] outside the box`);
-  }
-}
 
 describe('sampleReference', () => {
   it('reads 391,540 / 5,512,080 in NA as NA915120, with the zone prefixed', () => {
@@ -61,7 +37,7 @@ describe('sampleReference', () => {
 describe('drawGridReferenceBox', () => {
   it('prints the numbered steps with the sample values and the sample reference', () => {
     const items = drawGridReferenceBox(ONE, BOX, text);
-    const lines = all(items), joined = lines.join(' ');
+    const lines = textContents(items), joined = lines.join(' ');
     assert.ok(lines.includes('SAMPLE REFERENCE: NA915120'), lines.join('\n'));
     assert.match(joined, /1\. Read letters identifying 100,000 metre square in which the point lies: NA/);
     assert.match(joined, /2\. Locate first VERTICAL grid line to LEFT of point .* on the line itself: 91/);
@@ -100,7 +76,7 @@ describe('drawGridReferenceBox', () => {
       .sort((a, b) => area(a) - area(b))[0]!;
     const h = (l: string) => cell(l).coords[5]! - cell(l).coords[1]!;
     assert.ok(Math.abs(h('MB') / h('MA') - 1.5) < 1e-9);
-    const joined = all(items).join(' ');
+    const joined = textContents(items).join(' ');
     assert.match(joined, /grid line \(or 1,000 metre tick\) to LEFT/);
     assert.match(joined, /SAMPLE POINT: CHURCH/);
     assert.match(joined, /SAMPLE REFERENCE: MB915120/);
@@ -110,7 +86,7 @@ describe('drawGridReferenceBox', () => {
   it('keeps the reference and stays inside a small box', () => {
     for (const box of [{ x: 0, y: 0, width: mm(70), height: mm(25) }, { x: 3, y: 3, width: mm(90), height: mm(14) }]) {
       const items = drawGridReferenceBox(ONE, box, text);
-      assert.ok(all(items).some((t) => t.includes('NA915120')), `${box.height}`);
+      assert.ok(textContents(items).some((t) => t.includes('NA915120')), `${box.height}`);
       assertInside(items, box);
     }
   });
@@ -123,7 +99,7 @@ describe('drawGridReferenceBox', () => {
   it('renders the frame and the sample point in black', async () => {
     const items = drawGridReferenceBox(ONE, { x: 0, y: 0, width: mm(130), height: mm(55) }, text);
     const point = items.find((i): i is MarkerItem => i.kind === 'marker')!;
-    const px = await decodePixels(await renderPng({ width: 370, height: 160, dpi: 72, background: [255, 255, 255, 255], items }, { mode: 'png32' }));
+    const px = await renderOnWhite(items, 370, 160);
     assert.ok(near(px.at(point.points[0]!, point.points[1]!), [0, 0, 0, 255], 60));
     assert.ok(px.at(0, 80)[0] < 160, `frame ${px.at(0, 80)}`);
   });

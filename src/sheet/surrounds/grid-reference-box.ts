@@ -6,7 +6,7 @@
  * @module sheet/surrounds/grid-reference-box
  */
 import type { DisplayItem, TextItem } from '../../carto/display-list.js';
-import { lines, markers, PALETTE, rect, type PageBox, type PageText, type TextStyle } from '../page-drawing.js';
+import { lines, markers, PALETTE, rect, type PageBox, type PageText, type RankedNote, type TextStyle } from '../page-drawing.js';
 
 /** A 100 km square on the sheet: its letters and, for the diagram, the part on the sheet in UTM metres. */
 export interface GridSquare { letters: string; bounds?: { xmin: number; ymin: number; xmax: number; ymax: number } }
@@ -36,11 +36,8 @@ export function sampleReference(input: Pick<GridReferenceInput, 'gzd' | 'sample'
   return { easting, eastingTenths, northing, northingTenths, reference, withZone: `${input.gzd}${reference}` };
 }
 
-/** A paragraph of the steps: `rank` 0 stays longest when room is short. */
-export interface GridReferenceStep { text: string; rank: number; indent?: boolean }
-
 /** The steps, in reading order. */
-export function gridReferenceSteps(input: GridReferenceInput): GridReferenceStep[] {
+export function gridReferenceSteps(input: GridReferenceInput): RankedNote[] {
   const r = sampleReference(input), s = input.sample;
   const line = input.sheetScale >= 100000 ? 'grid line (or 1,000 metre tick)' : 'grid line';
   const fmt = (v: number) => Math.floor(v).toLocaleString('en-US');
@@ -55,28 +52,6 @@ export function gridReferenceSteps(input: GridReferenceInput): GridReferenceStep
     { rank: 0, text: `SAMPLE REFERENCE: ${r.reference}` },
     { rank: 1, text: `If reporting beyond 18° in any direction, prefix Grid Zone Designation, as: ${r.withZone}` },
   ];
-}
-
-/** Notes in the largest size down to `minSize` that fits; at that size the highest ranks give way first. */
-function fitNotes(notes: GridReferenceStep[], box: PageBox, style: TextStyle, minSize: number, text: PageText): TextItem[] {
-  const layout = (size: number, keep: GridReferenceStep[]): TextItem[] | null => {
-    const items: TextItem[] = [];
-    let y = box.y;
-    for (const n of keep) {
-      const indent = n.indent ? size * 1.5 : 0;
-      const para = text.paragraph(n.text, box.x + indent, y, box.width - indent, { ...style, size }, 1.15);
-      if (y + para.height > box.y + box.height || para.items.some((t) => t.width > box.width - indent)) return null;
-      items.push(...para.items);
-      y += para.height + size * 0.3;
-    }
-    return items;
-  };
-  for (let size = style.size; size > minSize; size -= 0.5) { const items = layout(size, notes); if (items) return items; }
-  for (let rank = Math.max(...notes.map((n) => n.rank)); rank >= 0; rank--) {
-    const items = layout(minSize, notes.filter((n) => n.rank <= rank));
-    if (items) return items;
-  }
-  return [];
 }
 
 /** `label` centred at (cx, cy) in the largest size up to `size` that fits `width` pt, or nothing below 3 pt. */
@@ -174,10 +149,10 @@ export function drawGridReferenceBox(input: GridReferenceInput, box: PageBox, te
   const right: PageBox = { x: split + pad, y: left.y, width: box.x + box.width - split - 2 * pad - 0.5, height: left.height };
   let drawn: DisplayItem[] | null = null;
   for (let size = 6.5; size >= 4 && !drawn; size -= 0.5) drawn = leftPart(input, left, size, text);
-  items.push(...(drawn ?? fitNotes([
+  items.push(...(drawn ?? text.fitNotes([
     { rank: 0, text: `GRID ZONE DESIGNATION: ${input.gzd}` },
     { rank: 0, text: `100,000 M. SQUARES: ${input.squares.map((s) => s.letters).join(' ')}` },
-  ], left, { size: 6 }, 4, text)));
-  items.push(...fitNotes(gridReferenceSteps(input), right, { size: 6.5 }, 4, text));
+  ], left, { size: 6 }, 4)));
+  items.push(...text.fitNotes(gridReferenceSteps(input), right, { size: 6.5 }, 4));
   return items;
 }

@@ -1,42 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
-import type { DisplayItem, TextItem } from '../../carto/display-list.js';
 import { encodePng } from '../../render/png-encoder.js';
-import { renderPng } from '../../render/render-png.js';
-import { near, type Pixels } from '../../render/render-test-fixture.js';
-import { mm, PageText, place, type PageBox } from '../page-drawing.js';
+import { near } from '../../render/render-test-fixture.js';
+import { mm, PageText } from '../page-drawing.js';
 import { drawLegend, legendEntriesFromRenderer, type LegendEntry } from './legend.js';
+import { inkOutside, renderZoomed, textContents, texts, ZOOM } from './surround-test-fixture.js';
 
 const text = new PageText();
-const ZOOM = 4;
-const MARGIN = 10;
 
-/** The items drawn at ZOOM px per pt on a transparent page with MARGIN pt around the box, decoded from the PNG. */
-async function render(items: DisplayItem[], box: PageBox): Promise<Pixels & { data: Uint8ClampedArray }> {
-  const width = Math.ceil((box.x + box.width + MARGIN) * ZOOM), height = Math.ceil((box.y + box.height + MARGIN) * ZOOM);
-  const img = await loadImage(await renderPng({ width, height, dpi: 72 * ZOOM, background: null, items: [place(items, 0, 0, ZOOM)] }, { mode: 'png32' }));
-  const ctx = createCanvas(width, height).getContext('2d');
-  ctx.drawImage(img, 0, 0);
-  const { data } = ctx.getImageData(0, 0, width, height);
-  const at = (x: number, y: number): [number, number, number, number] => {
-    const i = (Math.round(y) * width + Math.round(x)) * 4;
-    return [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!];
-  };
-  return { width, height, at, data };
-}
-
-/** Pixels with ink outside the box (a pixel of anti-aliasing allowed). */
-function inkOutside(px: Pixels & { data: Uint8ClampedArray }, box: PageBox): number {
-  const x0 = box.x * ZOOM - 1, x1 = (box.x + box.width) * ZOOM + 1, y0 = box.y * ZOOM - 1, y1 = (box.y + box.height) * ZOOM + 1;
-  let n = 0;
-  for (let y = 0; y < px.height; y++) {
-    for (let x = 0; x < px.width; x++) if ((x < x0 || x > x1 || y < y0 || y > y1) && px.data[(y * px.width + x) * 4 + 3]! > 0) n++;
-  }
-  return n;
-}
-
-const texts = (items: DisplayItem[]): TextItem[] => items.filter((i): i is TextItem => i.kind === 'text');
 const GREEN = [0x3a, 0x8c, 0x3a, 255];
 const sfs = (color: number[]) => ({ type: 'esriSFS', style: 'esriSFSSolid', color, outline: { type: 'esriSLS', style: 'esriSLSSolid', color: [0, 0, 0, 255], width: 0.5 } });
 const sls = (color: number[], width: number) => ({ type: 'esriSLS', style: 'esriSLSSolid', color, width });
@@ -63,7 +34,7 @@ describe('drawLegend', () => {
     const swatch = items.find((i) => i.kind === 'path' && i.closed)!;
     assert.ok(swatch.kind === 'path', 'a swatch path');
     const cx = (swatch.coords[0]! + swatch.coords[4]!) / 2, cy = (swatch.coords[1]! + swatch.coords[5]!) / 2;
-    const px = await render(items, box);
+    const px = await renderZoomed(items, box);
     assert.ok(near(px.at(cx * ZOOM, cy * ZOOM), GREEN), `${px.at(cx * ZOOM, cy * ZOOM)}`);
     // The 40 pt marker was shrunk into its swatch.
     assert.equal(inkOutside(px, box), 0);
@@ -78,7 +49,7 @@ describe('drawLegend', () => {
     assert.ok(columns.length >= 2, `columns at ${columns}`);
     // Top to bottom, then the next column: the first entry heads the first column.
     assert.equal(labels.find((t) => t.x === columns[0] && t.y === Math.min(...labels.map((l) => l.y)))!.text, 'Woods');
-    assert.equal(inkOutside(await render(items, box), box), 0);
+    assert.equal(inkOutside(await renderZoomed(items, box), box), 0);
   });
 
   it('shortens labels and leaves entries out rather than drawing outside a small box', async () => {
@@ -86,7 +57,7 @@ describe('drawLegend', () => {
     const items = drawLegend({ entries }, box, text);
     const labels = texts(items).filter((t) => t.text !== 'LEGEND');
     assert.ok(labels.length > 0 && labels.length < entries.length, `${labels.length} labels`);
-    assert.equal(inkOutside(await render(items, box), box), 0);
+    assert.equal(inkOutside(await renderZoomed(items, box), box), 0);
     const long = [{ ...entries[0]!, label: 'Woods and scrub with scattered trees' }];
     const cut = texts(drawLegend({ entries: long }, box, text)).filter((t) => t.text !== 'LEGEND');
     assert.equal(cut.length, 1);
@@ -102,7 +73,7 @@ describe('drawLegend', () => {
     assert.ok(image && image.kind === 'image', 'an image item');
     // 30 pt does not fit a 4 mm swatch: scaled down to its height.
     assert.ok(Math.abs(image.scales![0]! * 30 - mm(4)) < 0.01, `scale ${image.scales}`);
-    assert.deepEqual(texts(items).map((t) => t.text), ['Mine']);
+    assert.deepEqual(textContents(items), ['Mine']);
   });
 });
 

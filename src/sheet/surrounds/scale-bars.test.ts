@@ -1,36 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DisplayItem, PathItem, TextItem } from '../../carto/display-list.js';
-import { renderPng } from '../../render/render-png.js';
-import { decodePixels, near } from '../../render/render-test-fixture.js';
+import type { DisplayItem, PathItem } from '../../carto/display-list.js';
+import { near } from '../../render/render-test-fixture.js';
 import { mm, PageText, PT_PER_MM, type PageBox } from '../page-drawing.js';
 import { drawScaleBars, pagePoints, SCALE_BAR_UNITS, scaleText, type ScaleBarUnit } from './scale-bars.js';
+import { assertInside, renderOnWhite, texts } from './surround-test-fixture.js';
 
 const text = new PageText();
 const BOX: PageBox = { x: 30, y: 40, width: mm(160), height: mm(30) };
-const texts = (items: DisplayItem[]) => items.filter((i): i is TextItem => i.kind === 'text');
 const rects = (items: DisplayItem[]) => items.filter((i): i is PathItem => i.kind === 'path');
-
-/** Every item's extent (strokes, glyph boxes) lies inside the box. */
-function assertInside(items: DisplayItem[], box: PageBox): void {
-  for (const item of items) {
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    if (item.kind === 'path') {
-      const half = (item.stroke?.width ?? 0) / 2;
-      for (let i = 0; i < item.coords.length; i += 2) {
-        x0 = Math.min(x0, item.coords[i]! - half); x1 = Math.max(x1, item.coords[i]! + half);
-        y0 = Math.min(y0, item.coords[i + 1]! - half); y1 = Math.max(y1, item.coords[i + 1]! + half);
-      }
-    } else if (item.kind === 'text') {
-      const { ascent, descent } = text.measurer.metrics(item.font);
-      x0 = item.x - (item.align === 'left' ? 0 : item.align === 'center' ? item.width / 2 : item.width);
-      x1 = x0 + item.width; y0 = item.y - ascent; y1 = item.y + descent;
-    } else assert.fail(`unexpected ${item.kind}`);
-    const e = 1e-6;
-    assert.ok(x0 >= box.x - e && y0 >= box.y - e && x1 <= box.x + box.width + e && y1 <= box.y + box.height + e,
-      `${item.kind} ${item.kind === 'text' ? item.text : ''} [${x0}, ${y0}, ${x1}, ${y1}] outside the box`);
-  }
-}
 
 interface Row { name: string; labels: { value: number; x: number }[]; segments: { x: number; width: number }[] }
 
@@ -118,7 +96,7 @@ describe('drawScaleBars', () => {
     const km = rows(items)[0]!;
     const bar = rects(items).find((r) => Math.abs(r.coords[0]! - km.labels.find((l) => l.value === 0)!.x) < 1e-9)!;
     const y = (bar.coords[1]! + bar.coords[5]!) / 2, x = bar.coords[0]!, w = bar.coords[2]! - x;
-    const px = await decodePixels(await renderPng({ width: 460, height: 90, dpi: 72, background: [255, 255, 255, 255], items }, { mode: 'png32' }));
+    const px = await renderOnWhite(items, 460, 90);
     assert.ok(near(px.at(x + w / 2, y), [0, 0, 0, 255]), 'first division black');
     assert.ok(near(px.at(x + w * 1.5, y), [255, 255, 255, 255]), 'second division white');
   });
