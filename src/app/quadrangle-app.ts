@@ -13,6 +13,9 @@ import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
 import type { QuadrangleConfig } from '../config/config.js';
 import { createServer } from '../http/server.js';
 import { createOperationRunner } from '../workers/operation-pool.js';
+import { JobEngine } from '../jobs/job-engine.js';
+import { SqliteJobStore } from '../jobs/sqlite-job-store.js';
+import { TemplateLibrary } from '../layout/template-library.js';
 import { OutputStore } from '../output/output-store.js';
 import { ensureSampleProducts } from '../production/sample-products.js';
 import { generateSampleRegion } from '../sample/generate-sample-region.js';
@@ -65,7 +68,13 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
   const services = new ServiceManager(store, config.dataDir);
   const operations = createOperationRunner({ threads: config.operationThreads, dataDir: config.dataDir, services });
   const outputs = new OutputStore(join(config.dataDir, 'output'));
-  const app = await createServer({ config, store, services, outputs, runOperation: (task) => operations.run(task) });
+  const library = new TemplateLibrary({ layoutDirs: [join(config.dataDir, 'layouts')], gridDirs: [join(config.dataDir, 'grids')] });
+  const jobs = new JobEngine({
+    store: new SqliteJobStore(join(config.dataDir, 'jobs.sqlite')), workerScript: new URL('../production/product-worker.ts', import.meta.url),
+    concurrency: config.jobWorkers, outputDir: join(config.dataDir, 'jobs'),
+  });
+  await jobs.start();
+  const app = await createServer({ config, store, services, outputs, runOperation: (task) => operations.run(task), jobs, library });
   const sweeper = setInterval(() => { outputs.sweep(OUTPUT_LIFETIME_MS).catch(() => {}); }, 60_000);
   sweeper.unref();
   const address = await app.listen({ port: config.port, host: config.host });
@@ -77,6 +86,7 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
     async close() {
       clearInterval(sweeper);
       await app.close();
+      await jobs.close();
       await operations.close();
       services.close();
       await store.close();

@@ -23,12 +23,14 @@ export interface QuadrangleConfig {
   operationThreads: number;
   /** Request log level. */
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Jobs (generateProduct, prints) running at once, each in its own worker thread. Default 2. */
+  jobWorkers: number;
 }
 
 export class ConfigError extends Error {}
 
 const DEFAULTS: QuadrangleConfig = {
-  port: 6080, host: '0.0.0.0', dataDir: 'data', instance: 'arcgis', currentVersion: 11.1, sampleOnEmpty: true, logLevel: 'warn', operationThreads: availableParallelism(),
+  port: 6080, host: '0.0.0.0', dataDir: 'data', instance: 'arcgis', currentVersion: 11.1, sampleOnEmpty: true, logLevel: 'warn', operationThreads: availableParallelism(), jobWorkers: 2,
 };
 
 /** Defaults, then the environment, then explicit options; validated. */
@@ -39,11 +41,13 @@ export function loadConfig(options: Partial<QuadrangleConfig> = {}, env: NodeJS.
   if (env.QUADRANGLE_DATA) fromEnv.dataDir = env.QUADRANGLE_DATA;
   if (env.QUADRANGLE_LOG_LEVEL) fromEnv.logLevel = env.QUADRANGLE_LOG_LEVEL as QuadrangleConfig['logLevel'];
   if (env.QUADRANGLE_THREADS) fromEnv.operationThreads = Number(env.QUADRANGLE_THREADS);
+  if (env.QUADRANGLE_JOB_WORKERS) fromEnv.jobWorkers = Number(env.QUADRANGLE_JOB_WORKERS);
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const c: QuadrangleConfig = { ...DEFAULTS, ...fromEnv, ...defined };
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new ConfigError(`port must be an integer from 0 to 65535, not ${c.port}`);
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(c.instance)) throw new ConfigError('instance must be 1–40 letters, digits, - or _');
   if (!Number.isInteger(c.operationThreads) || c.operationThreads < 0 || c.operationThreads > 64) throw new ConfigError('operationThreads must be an integer from 0 to 64');
+  if (!Number.isInteger(c.jobWorkers) || c.jobWorkers < 1 || c.jobWorkers > 64) throw new ConfigError('jobWorkers must be an integer from 1 to 64');
   if (!['silent', 'error', 'warn', 'info', 'debug'].includes(c.logLevel)) throw new ConfigError(`unknown log level ${c.logLevel}`);
   return { ...c, dataDir: resolve(c.dataDir) };
 }

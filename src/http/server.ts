@@ -6,6 +6,8 @@
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { JobEngine } from '../jobs/job-engine.js';
+import type { TemplateLibrary } from '../layout/template-library.js';
 import type { CatalogStore } from '../catalog/catalog-store.js';
 import type { ServiceManager } from '../catalog/service-manager.js';
 import type { QuadrangleConfig } from '../config/config.js';
@@ -28,6 +30,10 @@ export interface ServerContext {
   outputs: OutputStore;
   /** Runs map service operations, in worker threads or in-process. */
   runOperation: (task: OperationTask) => Promise<OperationOutcome>;
+  /** Long jobs (generateProduct, prints), polled by clients. */
+  jobs: JobEngine;
+  /** Layout templates and grid definitions. */
+  library: TemplateLibrary;
 }
 
 function requestedFormat(request: FastifyRequest): string {
