@@ -91,9 +91,11 @@ export async function runProductJob(value: JsonValue, ctx: WorkerContext): Promi
     const sheet = await composeSheet({
       service, aoi, sheetId, indexLayer, sheetIdField: product.sheetIDField, grid: plan.grid, template, dem,
       parameters: plan.sheet, productName: product.name,
-      onProgress: (step, percent) => {
+      onProgress: async (step, percent) => {
         ctx.progress(Math.min(0.95, percent / 100), step);
         ctx.message('informative', `${step} (${Math.round((percent / 100) * steps)} of ${steps} steps)`);
+        // Between steps a paused job parks here until it is resumed (tps.md §17).
+        await ctx.checkpoint();
       },
     });
     for (const w of sheet.warnings) ctx.message('warning', w);

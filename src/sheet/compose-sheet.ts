@@ -53,8 +53,11 @@ export interface SheetRequest {
   dem: DemSource | null;
   parameters: SheetParameters;
   productName: string;
-  /** Called as each step starts: its name and the percentage of the sheet done. */
-  onProgress?: (step: string, percent: number) => void;
+  /**
+   * Called as each step starts: its name and the percentage of the sheet done. A promise it
+   * returns is awaited, so a job can pause between steps.
+   */
+  onProgress?: (step: string, percent: number) => void | Promise<void>;
 }
 
 /** A composed sheet. */
@@ -138,7 +141,7 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
   // fractional height would shift its georeferencing by the fraction.
   const pageWidth = Math.round(template.page.width * k), pageHeight = Math.round(template.page.height * k);
 
-  progress('ApplyLayout', 5);
+  await progress('ApplyLayout', 5);
   const frameTemplate = mainFrame(template);
   const bounds = standardBounds(request.aoi, grid);
   const outline = request.aoi.geometry.type === 'Polygon' ? request.aoi.geometry.coordinates[0]! : request.aoi.geometry.coordinates[0]![0]!;
@@ -166,7 +169,7 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
   const extraItems: DisplayItem[] = [];
   const obstacles: [number, number, number, number][] = [];
 
-  progress('GenerateContours', 15);
+  await progress('GenerateContours', 15);
   let contours: ContourLine[] = [];
   if (p.contours && demGrid) {
     const c = p.contours;
@@ -181,10 +184,10 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
     reliefLayers.push(contourLayer(contours, CONTOUR_LAYER_ID));
   }
 
-  progress('GenerateHillshade', 30);
+  await progress('GenerateHillshade', 30);
   if (p.hillshade && dem && demGrid) reliefLayers.push(hillshadeLayer(dem, frame, p.hillshade));
 
-  progress('GenerateSpotHeights', 35);
+  await progress('GenerateSpotHeights', 35);
   let spots: SpotHeight[] = [];
   if (p.spotHeights && demGrid) {
     const s = p.spotHeights;
@@ -193,7 +196,7 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
     reliefLayers.push(spotHeightLayer(spots, p.contours?.units ?? grid.contourUnits));
   }
 
-  progress('ExtractData', 40);
+  await progress('ExtractData', 40);
   // The sheet draws its own relief: the service's terrain rasters, and its spot heights when the DEM's are drawn.
   const serviceLayers = exportLayers(service, { mode: 'default' })
     .filter((l) => !l.raster && !(spots.length && SPOT_HEIGHT_LAYER.test(l.definition.name)));
@@ -209,10 +212,10 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
   });
   const layers = [...recorded, ...reliefLayers].map((l, i) => ({ l, i })).sort((a, b) => drawRank(a.l) - drawRank(b.l) || a.i - b.i).map(({ l }) => l);
 
-  progress('DrawMap', 45);
+  await progress('DrawMap', 45);
   const mapBody = drawMapBody(frame, layers, BODY_DPI, { items: extraItems, obstacles });
 
-  progress('BuildGrid', 70);
+  await progress('BuildGrid', 70);
   let gridDrawing: GridGraticule | null = null;
   if (p.grid) {
     gridDrawing = buildGridGraticule(frame, text, {
@@ -221,7 +224,7 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
     });
   }
 
-  progress('Declination', 75);
+  await progress('Declination', 75);
   const centre = frame.corners.reduce((s, c) => [s[0]! + c[0]! / 4, s[1]! + c[1]! / 4], [0, 0]);
   let angles: NorthAngles | null = null;
   if (p.declination) {
@@ -229,7 +232,7 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
     if (!angles.modelValid) warnings.push(`No installed World Magnetic Model is valid on ${p.declination.date.toISOString().slice(0, 10)}; ${angles.model} was used.`);
   }
 
-  progress('UpdateSurrounds', 80);
+  await progress('UpdateSurrounds', 80);
   const sheetName = String(request.aoi.attributes?.[p.surrounds.sheetNameField] ?? request.sheetId ?? 'CUSTOM SHEET');
   const data: SurroundData = {
     request, frame, text, demGrid, contours, spots, angles, gridDrawing, presence, drawnLayers: serviceLayers, sheetName, warnings,
@@ -250,7 +253,7 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
     ...(gridDrawing?.labelBoxes ?? []).map((quad, label) => ({ owner: 'collar', label, quad })),
     ...surround.boxes.map(({ name, box }) => ({ owner: name, label: 0, quad: [box.x, box.y, box.x + box.width, box.y, box.x + box.width, box.y + box.height, box.x, box.y + box.height] })),
   ];
-  progress('Export', 90);
+  await progress('Export', 90);
   return {
     page: { width: pageWidth, height: pageHeight, dpi: 72, background: [255, 255, 255, 255], items },
     frame, warnings, labels,
