@@ -13,6 +13,8 @@ import type { ServiceManager } from '../catalog/service-manager.js';
 import type { QuadrangleConfig } from '../config/config.js';
 import type { OutputStore } from '../output/output-store.js';
 import { catalogFace } from '../faces/catalog/catalog-face.js';
+import { tpsOutputFiles } from '../faces/tps/job-output.route.js';
+import { tpsFace } from '../faces/tps/tps-face.js';
 import { mapServerFace } from '../faces/mapserver/mapserver-face.js';
 import { viewerStaticFace } from '../faces/viewer/viewer.route.js';
 import type { OperationOutcome, OperationTask } from '../faces/mapserver/operation.js';
@@ -47,9 +49,11 @@ function requestedFormat(request: FastifyRequest): string {
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: ArcGisError): FastifyReply {
   const envelope = { error: { code: err.code, message: err.message, details: err.details } };
   const f = requestedFormat(request);
-  if (f === 'html') return reply.code(err.code).type('text/html; charset=utf-8').send(renderErrorPage(err.code, err.message, err.details));
+  // Codes that are not HTTP statuses (tps.md's -2147211775 and the like) answer 400 over HTTP.
+  const httpStatus = err.code >= 400 && err.code <= 599 ? err.code : 400;
+  if (f === 'html') return reply.code(httpStatus).type('text/html; charset=utf-8').send(renderErrorPage(err.code, err.message, err.details));
   // Images, KMZ and tiles have no JSON to carry the error, so the status says it too.
-  const status = f === 'image' || f === 'kmz' ? err.code : 200;
+  const status = f === 'image' || f === 'kmz' ? httpStatus : 200;
   return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(envelope, null, f === 'pjson' ? 2 : undefined));
 }
 
@@ -85,5 +89,11 @@ export async function createServer(ctx: ServerContext): Promise<FastifyInstance>
   await app.register(viewerStaticFace, { prefix: `${root}/rest/static` });
   await app.register(mapServerFace, { prefix: `${root}/rest/services/:service/MapServer`, ctx });
   await app.register(mapServerFace, { prefix: `${root}/rest/services/:folder/:service/MapServer`, ctx });
+  for (const [base, alias] of [['TopographicProductionServer', false], ['MapServer/exts/TopographicProductionServer', true]] as const) {
+    await app.register(tpsFace, { prefix: `${root}/rest/services/:service/${base}`, ctx, alias });
+    await app.register(tpsFace, { prefix: `${root}/rest/services/:folder/:service/${base}`, ctx, alias });
+  }
+  // Job outputs (tps.md §18), beside the export images of the output store.
+  await app.register(tpsOutputFiles, { prefix: `${root}/rest/directories/arcgisoutput`, ctx });
   return app;
 }
