@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import type { Envelope } from '../geo/geometry.js';
 import { SheetError } from '../sheet/generate-sheet.js';
 import { SeedError, seedCache } from '../tiles/seed.js';
+import { GenerateCommandError, generateCommand } from './generate-command.js';
 import { makeSheet } from './make-sheet.js';
 import { ProgressBar, progressLine } from './progress-bar.js';
 
@@ -115,7 +116,26 @@ program.command('sheet')
     log(`Wrote ${opts.output} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
+program.command('generate')
+  .description('submit a generateProduct job to a running server; with --wait, follow it and download the output')
+  .requiredOption('--product <name>', 'product, e.g. TM50')
+  .requiredOption('--version <name>', 'product version, e.g. TDS_7_1')
+  .requiredOption('--sheet <id>', 'sheet number in the product\'s sheet index')
+  .option('--service <path>', 'map service as Folder/Name', 'Topo/SampleRegion')
+  .option('--format <type>', 'outputType: pdf, tiff, png, jpg or svg', 'pdf')
+  .option('--server <url>', 'the server\'s instance URL (default http://127.0.0.1:$PORT/arcgis)')
+  .option('--wait', 'poll the job until it ends', false)
+  .option('-o, --output <file>', 'with --wait, where to write the output')
+  .action(async (opts: { product: string; version: string; sheet: string; service: string; format: string; server?: string; wait: boolean; output?: string }) => {
+    const bar = new ProgressBar(process.stderr, 500);
+    const job = await generateCommand({
+      ...opts, server: opts.server ?? `http://127.0.0.1:${process.env.PORT ?? 6080}/arcgis`,
+      onProgress: (percent, status, step) => bar.update(`[${'#'.repeat(Math.round(percent / 4))}${'-'.repeat(25 - Math.round(percent / 4))}] ${percent}%  ${status}  ${step.slice(0, 60)}`, status === 'Succeeded'),
+    });
+    log(opts.wait ? `Job ${job.jobId} succeeded: ${opts.output ?? job.outputUrl}` : `Submitted job ${job.jobId}: ${job.statusUrl}`);
+  });
+
 program.parseAsync(process.argv).catch((e: unknown) => {
-  log(e instanceof ConfigError || e instanceof SeedError || e instanceof SheetError ? `quadrangle: ${e.message}` : `quadrangle: ${(e as Error).stack ?? e}`);
+  log(e instanceof ConfigError || e instanceof SeedError || e instanceof SheetError || e instanceof GenerateCommandError ? `quadrangle: ${e.message}` : `quadrangle: ${(e as Error).stack ?? e}`);
   process.exit(1);
 });

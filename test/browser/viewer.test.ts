@@ -83,8 +83,10 @@ describe('map viewer', { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${
     // Switching a layer off asks the server for a map without it.
     const shown = (r: { url(): string }) => new URL(r.url()).searchParams.get('layers')?.replace(/^show:/, '').split(',') ?? [];
     assert.ok(shown({ url: () => exports[0]!.href }).includes('0'));
+    // Listen before clicking: the new export may be requested before uncheck() returns.
+    const nextRequest = page.waitForRequest((r) => r.url().includes('/MapServer/export?') && !shown(r).includes('0'));
     await page.locator('#layers li[data-layer-id="0"] > label input').uncheck();
-    const next = await page.waitForRequest((r) => r.url().includes('/MapServer/export?'));
+    const next = await nextRequest;
     assert.ok(!shown(next).includes('0') && shown(next).includes('4'), next.url());
     assert.deepEqual(errors, []);
     await page.close();
