@@ -19,8 +19,10 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 /** BENCH_ONLY=mapserver runs only the comparison with MapServer's map2img. */
 const ONLY_MAPSERVER = process.env.BENCH_ONLY === 'mapserver';
 /** BENCH_ONLY=sheet runs only the topographic sheet timings (bench/sheet.ts). */
-if (process.env.BENCH_ONLY === 'sheet') {
-  execFileSync(process.execPath, ['--import', 'tsx', new URL('./sheet.ts', import.meta.url).pathname], { stdio: 'inherit' });
+/** BENCH_ONLY=jobs runs only the production throughput (bench/jobs.ts). */
+for (const only of ['sheet', 'jobs']) {
+  if (process.env.BENCH_ONLY !== only) continue;
+  execFileSync(process.execPath, ['--import', 'tsx', new URL(`./${only}.ts`, import.meta.url).pathname], { stdio: 'inherit' });
   process.exit(0);
 }
 const CONNECTIONS = 16;
@@ -211,8 +213,10 @@ try {
     for (const { name, phases: p } of cmp) console.log(`| ${name} | ${p.features} | ${p.read.toFixed(0)} | ${p.displayList.toFixed(0)} | ${p.rasterize.toFixed(0)} | ${p.encode.toFixed(0)} | ${p.total.toFixed(0)} |`);
     console.log(`\nImages: ${maps.map((m) => `${tmpdir()}/bench-{quadrangle,mapserver}-${m.slug}.png`).join(', ')}`);
   }
-  if (!ONLY_MAPSERVER) execFileSync(process.execPath, ['--import', 'tsx', new URL('./sheet.ts', import.meta.url).pathname], { stdio: 'inherit' });
-  console.log('\nReproduce: `npm run bench` (BENCH_SECONDS sets the duration; BENCH_ONLY=mapserver runs only the map2img comparison, BENCH_ONLY=sheet only the sheets).');
+  if (!ONLY_MAPSERVER) {
+    for (const script of ['./sheet.ts', './jobs.ts']) execFileSync(process.execPath, ['--import', 'tsx', new URL(script, import.meta.url).pathname], { stdio: 'inherit' });
+  }
+  console.log('\nReproduce: `npm run bench` (BENCH_SECONDS sets the duration; BENCH_ONLY=mapserver runs only the map2img comparison, BENCH_ONLY=sheet only the sheets, BENCH_ONLY=jobs only the production throughput).');
 } finally {
   child.kill('SIGTERM');
 }
