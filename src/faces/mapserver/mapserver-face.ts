@@ -8,7 +8,7 @@ import type { MapService } from '../../catalog/map-service.js';
 import type { Capability } from '../../catalog/service-definition.js';
 import { ArcGisError, unsupportedOperation } from '../../http/arcgis-error.js';
 import type { ServerContext } from '../../http/server.js';
-import { pathParams } from '../route-helpers.js';
+import { startedService } from '../route-helpers.js';
 import type { OperationTask } from './operation.js';
 import { registerExportRoute } from './export.route.js';
 import { registerIdentifyAndFindRoutes } from './identify.route.js';
@@ -45,12 +45,7 @@ export async function runJsonOperation(ctx: ServerContext, task: OperationTask):
 export const mapServerFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   if (!app.hasRequestDecorator('mapService')) app.decorateRequest('mapService', null);
   app.addHook('preHandler', async (request) => {
-    const { folder = '', service: name } = pathParams(request);
-    const service = await ctx.services.get(folder, name!);
-    const label = `${folder ? `${folder}/` : ''}${name}/MapServer`;
-    if (!service || service.definition.public === false) throw new ArcGisError(404, `Service ${label} not found`, []);
-    if (service.definition.configuredState === 'STOPPED') throw new ArcGisError(500, `Service ${label} not started`, []);
-    request.mapService = service;
+    request.mapService = await startedService(ctx, request);
   });
   const routes = { app, ctx };
   registerRootRoute(routes);

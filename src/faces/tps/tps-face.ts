@@ -15,7 +15,7 @@ import { RequestParams } from '../../http/request-params.js';
 import type { ServerContext } from '../../http/server.js';
 import { PRODUCT_NOT_FOUND_CODE } from '../../production/production-errors.js';
 import { ProductsStore } from '../../production/products-store.js';
-import { pathParams } from '../route-helpers.js';
+import { startedService } from '../route-helpers.js';
 import { registerCalculateExtentRoute } from './calculate-extent.route.js';
 import { registerGenerateProductRoute } from './generate-product.route.js';
 import { registerJobActionRoutes } from './job-actions.route.js';
@@ -43,11 +43,7 @@ export const tpsFace: FastifyPluginAsync<{ ctx: ServerContext; alias: boolean }>
   if (!app.hasRequestDecorator('tpsTarget')) app.decorateRequest('tpsTarget', null);
   app.setErrorHandler(htmlStatusForProductionCodes);
   app.addHook('preHandler', async (request) => {
-    const { folder = '', service: name } = pathParams(request);
-    const service = await ctx.services.get(folder, name!);
-    const label = `${folder ? `${folder}/` : ''}${name}/MapServer`;
-    if (!service || service.definition.public === false) throw new ArcGisError(404, `Service ${label} not found`, []);
-    if (service.definition.configuredState === 'STOPPED') throw new ArcGisError(500, `Service ${label} not started`, []);
+    const service = await startedService(ctx, request);
     if (!(await tpsEnabled(ctx, service))) throw new ArcGisError(400, `The ${TPS_TYPE_NAME} extension is not enabled on this service.`, []);
     const serviceKey = servicePath(service.definition.folder, service.definition.serviceName);
     request.tpsTarget = { service, serviceKey, products: new ProductsStore(ctx.store, serviceKey), base: tpsBasePath(ctx, service, alias) };
