@@ -54,6 +54,12 @@ export interface SheetRequest {
   parameters: SheetParameters;
   productName: string;
   /**
+   * The layers the map draws, top first, in place of the service's default-visible layers
+   * (`exportLayers(service, {mode: 'default'})`): a job passes the service's layers bound to
+   * its extracted tables.
+   */
+  mapLayers?: MapLayer[];
+  /**
    * Called as each step starts: its name and the percentage of the sheet done. A promise it
    * returns is awaited, so a job can pause between steps.
    */
@@ -198,7 +204,7 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
 
   await progress('ExtractData', 40);
   // The sheet draws its own relief: the service's terrain rasters, and its spot heights when the DEM's are drawn.
-  const serviceLayers = exportLayers(service, { mode: 'default' })
+  const serviceLayers = (request.mapLayers ?? exportLayers(service, { mode: 'default' }))
     .filter((l) => !l.raster && !(spots.length && SPOT_HEIGHT_LAYER.test(l.definition.name)));
   const xs = frame.neatline.map((q) => q[0]!), ys = frame.neatline.map((q) => q[1]!);
   const envelope = { xmin: Math.min(...xs), ymin: Math.min(...ys), xmax: Math.max(...xs), ymax: Math.max(...ys) };

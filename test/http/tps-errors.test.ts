@@ -89,9 +89,9 @@ describe('Topographic Production Service: refusals', () => {
 
   it('refuses unsupported output types, listing the supported ones, and bad outputSettings', async () => {
     assert.deepEqual((await generate({ outputType: 'aprx' })).error,
-      { code: 400, message: "outputType 'aprx' is not supported. Supported values: pdf, tiff, png, jpg, svg.", details: [] });
-    assert.equal((await generate({ outputType: 'pagx' })).error.message, "outputType 'pagx' is not supported. Supported values: pdf, tiff, png, jpg, svg.");
-    assert.equal((await generate({ outputType: 'package' })).error.message, "outputType 'package' is not supported. Supported values: pdf, tiff, png, jpg, svg.");
+      { code: 400, message: "outputType 'aprx' is not supported. Supported values: pdf, tiff, png, jpg, svg, package.", details: [] });
+    assert.equal((await generate({ outputType: 'pagx' })).error.message, "outputType 'pagx' is not supported. Supported values: pdf, tiff, png, jpg, svg, package.");
+    assert.equal((await generate({ outputType: 'zip' })).error.message, "outputType 'zip' is not supported. Supported values: pdf, tiff, png, jpg, svg, package.");
     assert.match((await generate({ outputType: undefined })).error.message, /^outputType: is required/);
     assert.match((await generate({ outputSettings: '{"dpi": 300}' })).error.message, /^outputSettings: unknown key 'dpi'/);
     assert.match((await generate({ outputSettings: '{"resolution": 20}' })).error.message, /^outputSettings: resolution/);

@@ -143,6 +143,8 @@ describe('Topographic Production Service: the client flow', () => {
     assert.deepEqual([job.productName, job.productVersion, job.outputType], ['TM50', 'TDS_7_1', 'pdf']);
     assert.equal(job.outputUrl, `${server.base}/directories/arcgisoutput/Topo/SampleRegion_MapServer/${answer.jobId}/${SHEET}.pdf`);
     assert.ok(job.messages.informative.length > 3);
+    // The sheet is drawn from the job's own extraction of the AOI (ExtractData, buffer 500 m).
+    assert.ok(job.messages.informative.some((m: string) => /^ExtractData: \d+ layers, [\d,]+ features extracted and clipped \(buffer 500 m\)\.$/.test(m)), JSON.stringify(job.messages.informative));
     const errorsOnly = await getJson(answer.statusUrl, { msgLevel: 'error' });
     assert.deepEqual(errorsOnly.messages, { informative: [], warning: [], error: [] });
     // The job ID matches in any case.

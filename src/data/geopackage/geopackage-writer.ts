@@ -24,8 +24,11 @@ export const GPKG_APPLICATION_ID = 0x47504b47;
  */
 export const GPKG_USER_VERSION = 10300;
 
-/** Attribute column types the writer supports. DATE values are 'YYYY-MM-DD', DATETIME ISO 8601 UTC. */
-export type GpkgFieldType = 'INTEGER' | 'REAL' | 'TEXT' | 'DATE' | 'DATETIME';
+/**
+ * Attribute column types the writer supports (GeoPackage §1.1.1.1.3): SMALLINT and FLOAT keep a
+ * copied table's narrower types. DATE values are 'YYYY-MM-DD', DATETIME ISO 8601 UTC.
+ */
+export type GpkgFieldType = 'INTEGER' | 'SMALLINT' | 'REAL' | 'FLOAT' | 'TEXT' | 'DATE' | 'DATETIME';
 
 /** Geometry type names of gpkg_geometry_columns. */
 export type GpkgGeometryType = 'GEOMETRY' | 'POINT' | 'LINESTRING' | 'POLYGON' | 'MULTIPOINT' | 'MULTILINESTRING' | 'MULTIPOLYGON';
@@ -69,6 +72,8 @@ export type GpkgValue = string | number | boolean | Date | null | undefined;
 export interface GpkgFeature {
   geometry: Geometry;
   properties: Record<string, GpkgValue>;
+  /** Primary key to store, so a copied feature keeps its object ID; default: the next one. */
+  id?: number;
 }
 
 /** Options of the {@link GeoPackageWriter} constructor. */
@@ -83,6 +88,8 @@ export class GeoPackageWriteError extends Error {}
 interface TableState {
   def: Required<Omit<GpkgFeatureTable, 'description' | 'identifier'>> & { identifier: string; description: string };
   insert: Database.Statement;
+  /** The insert with the primary key given. */
+  insertWithId: Database.Statement;
   /** minx, maxx, miny, maxy per row, in insertion order, paired with `ids`. */
   boxes: number[];
   ids: number[];
@@ -216,10 +223,12 @@ function toSqlValue(value: GpkgValue, type: GpkgFieldType, field: string): strin
   if (value === null || value === undefined) return null;
   switch (type) {
     case 'INTEGER':
+    case 'SMALLINT':
       if (typeof value === 'boolean') return value ? 1 : 0;
       if (typeof value !== 'number' || !Number.isInteger(value)) throw new GeoPackageWriteError(`field ${field}: ${String(value)} is not an integer`);
       return value;
     case 'REAL':
+    case 'FLOAT':
       if (typeof value !== 'number' || !Number.isFinite(value)) throw new GeoPackageWriteError(`field ${field}: ${String(value)} is not a finite number`);
       return value;
     case 'TEXT':
@@ -308,18 +317,20 @@ export class GeoPackageWriter {
     const insertColumns = [geometryColumn, ...def.fields.map((f) => f.name)].map(q).join(', ');
     const placeholders = new Array(def.fields.length + 1).fill('?').join(', ');
     const insert = db.prepare(`INSERT INTO ${q(name)} (${insertColumns}) VALUES (${placeholders})`);
-    this.tables.set(name, { def, insert, boxes: [], ids: [], xmin: Infinity, ymin: Infinity, xmax: -Infinity, ymax: -Infinity });
+    const insertWithId = db.prepare(`INSERT INTO ${q(name)} (${q(idColumn)}, ${insertColumns}) VALUES (?, ${placeholders})`);
+    this.tables.set(name, { def, insert, insertWithId, boxes: [], ids: [], xmin: Infinity, ymin: Infinity, xmax: -Infinity, ymax: -Infinity });
   }
 
   /**
    * Inserts features in one transaction and returns how many were written. Property names
-   * must be fields of the table; missing properties are stored as NULL.
+   * must be fields of the table; missing properties are stored as NULL. `features` is read
+   * once, lazily, so rows can stream from another source.
    */
   insertFeatures(table: string, features: Iterable<GpkgFeature>): number {
     const db = this.open();
     const state = this.tables.get(table);
     if (!state) throw new GeoPackageWriteError(`unknown table ${table}`);
-    const { def, insert } = state;
+    const { def, insert, insertWithId } = state;
     const known = new Set(def.fields.map((f) => f.name));
     let count = 0;
     db.transaction(() => {
@@ -329,7 +340,8 @@ export class GeoPackageWriter {
         }
         const values: (string | number | null | Buffer)[] = [encodeGpkgGeometry(feature.geometry, def.srsId)];
         for (const f of def.fields) values.push(toSqlValue(feature.properties[f.name], f.type, f.name));
-        const id = Number(insert.run(values).lastInsertRowid);
+        if (feature.id !== undefined && !Number.isSafeInteger(feature.id)) throw new GeoPackageWriteError(`table ${table}: id ${String(feature.id)} is not an integer`);
+        const id = Number((feature.id === undefined ? insert.run(values) : insertWithId.run(feature.id, ...values)).lastInsertRowid);
         const e = geometryEnvelope(feature.geometry);
         state.ids.push(id);
         state.boxes.push(e.xmin, e.xmax, e.ymin, e.ymax);

@@ -11,7 +11,7 @@ describe('generateProduct request helpers', () => {
     assert.equal(sanitizeExportName('a'.repeat(150)).length, 100);
   });
 
-  it('offers the output types the sheet writer can write, package not yet', () => {
-    assert.deepEqual(SUPPORTED_OUTPUT_TYPES, ['pdf', 'tiff', 'png', 'jpg', 'svg']);
+  it('offers the output types of tps.md §9', () => {
+    assert.deepEqual(SUPPORTED_OUTPUT_TYPES, ['pdf', 'tiff', 'png', 'jpg', 'svg', 'package']);
   });
 });

@@ -25,10 +25,10 @@ import type { TpsTarget } from './tps-target.js';
 import { readJson, requiredText } from './tps-params.js';
 
 /**
- * Output types generateProduct accepts now: those of tps.md §9 the sheet writer can write.
- * Decision: `package` is refused (with `aprx` and `pagx`) until the package writer exists.
+ * Output types generateProduct accepts (tps.md §9): the sheet writer's formats and `package`
+ * (the extracted GeoPackage with the resolved layout, production/product-package.ts).
  */
-export const SUPPORTED_OUTPUT_TYPES = OUTPUT_TYPES.filter((t) => t in SHEET_FORMATS);
+export const SUPPORTED_OUTPUT_TYPES: readonly string[] = OUTPUT_TYPES.filter((t) => t === 'package' || t in SHEET_FORMATS);
 
 function unsupportedOutputType(value: string): ProductParameterError {
   return new ProductParameterError(`outputType '${clip(value, 20)}' is not supported. Supported values: ${SUPPORTED_OUTPUT_TYPES.join(', ')}.`);
@@ -53,7 +53,7 @@ function readOutputType(params: RequestParams): string {
   const value = params.get('outputType')?.trim();
   if (value === undefined) throw new ProductParameterError(`outputType: is required (one of ${SUPPORTED_OUTPUT_TYPES.join(', ')})`);
   const type = value.toLowerCase();
-  if (!(SUPPORTED_OUTPUT_TYPES as readonly string[]).includes(type)) throw unsupportedOutputType(value);
+  if (!SUPPORTED_OUTPUT_TYPES.includes(type)) throw unsupportedOutputType(value);
   return type;
 }
 
@@ -132,7 +132,7 @@ export async function readGenerateRequest(ctx: ServerContext, request: FastifyRe
       jobFolder: join(ctx.config.dataDir, 'jobs'), jobDate,
     },
   });
-  if (plan.export && !(plan.export.format in SHEET_FORMATS)) throw unsupportedOutputType(plan.export.format);
+  if (plan.export && !SUPPORTED_OUTPUT_TYPES.includes(plan.export.format)) throw unsupportedOutputType(plan.export.format);
 
   const { folder, serviceName } = target.service.definition;
   return {
