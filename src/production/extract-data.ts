@@ -52,6 +52,8 @@ export interface ExtractDataOptions {
   service: MapService;
   /** `*` for every feature layer, else layer IDs or names (names match case-insensitively). */
   layers: '*' | readonly string[];
+  /** [none] Layer IDs left out whatever `layers` says (generateProduct `layerExclusion`). */
+  exclude?: readonly number[];
   aoi: ExtractAoi;
   /** Metres beyond the AOI's envelope. */
   buffer: number;
@@ -278,7 +280,8 @@ export async function extractData(options: ExtractDataOptions): Promise<ExtractR
   const { service, aoi, clip } = options;
   const buffer = Number.isFinite(options.buffer) ? Math.max(0, options.buffer) : 0;
   const path = confinedPath(options.path, options.jobFolder);
-  const layers = selectExtractLayers(service, options.layers);
+  const excluded = new Set(options.exclude ?? []);
+  const layers = selectExtractLayers(service, options.layers).filter((l) => !excluded.has(l.definition.id));
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const writer = new GeoPackageWriter(tmp);
   const written: ExtractedLayer[] = [];

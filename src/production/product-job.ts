@@ -41,6 +41,8 @@ export interface ProductJobRequest {
   aoiFeatureId: number | null;
   /** One polygon as Esri JSON with its spatialReference, replacing the feature. */
   customAoi: JsonObject | null;
+  /** Layer IDs of the service neither extracted nor drawn (generateProduct `layerExclusion`). */
+  layerExclusion?: number[];
   outputType: string;
   exportName: string;
   outputSettings: JsonValue;
@@ -109,7 +111,7 @@ export async function runProductJob(value: JsonValue, ctx: WorkerContext): Promi
       if (!plan.extract) ctx.message('informative', 'ExtractData: the product has no ExtractData step; every feature layer is extracted for the package.');
       ctx.progress(0, 'ExtractData');
       extraction = await extractData({
-        service, layers: extractPlan.layers, aoi, buffer: extractPlan.buffer, clip: extractPlan.clip, path: extractPlan.database, jobFolder: ctx.jobDir,
+        service, layers: extractPlan.layers, exclude: request.layerExclusion ?? [], aoi, buffer: extractPlan.buffer, clip: extractPlan.clip, path: extractPlan.database, jobFolder: ctx.jobDir,
         onLayer: async (layer, index, total) => {
           ctx.progress((extractShare * (index + 1)) / total, 'ExtractData');
           ctx.message('informative', `ExtractData: ${layer.name} → ${layer.table}, ${layer.count.toLocaleString('en-US')} features (${index + 1} of ${total} layers)`);
@@ -133,10 +135,12 @@ export async function runProductJob(value: JsonValue, ctx: WorkerContext): Promi
     const rasterPath = plan.rasters.contours ?? plan.rasters.hillshade ?? plan.rasters.spotHeights ?? plan.rasters.elevationGuide ?? product.raster;
     const dem = rasterPath ? await openDemSource(resolveDataPath(request.dataDir, rasterPath)) : null;
 
-    // ApplyLayout: the layers the sheet draws, bound to their extracted tables.
+    // ApplyLayout: the layers the sheet draws (less the excluded ones), bound to their extracted tables.
+    const excluded = new Set(request.layerExclusion ?? []);
+    const drawnLayers = exportLayers(service, { mode: 'default' }).filter((l) => !excluded.has(l.definition.id));
     let bound: BoundLayers | null = null;
     if (extraction) {
-      bound = bindExtractedLayers(exportLayers(service, { mode: 'default' }), extraction);
+      bound = bindExtractedLayers(drawnLayers, extraction);
       for (const layer of bound.missing) {
         const why = `ApplyLayout: layer '${layer.definition.name}' (${layer.definition.id}) was not extracted`;
         if (plan.layout?.missingLayers === 'fail') { bound.close(); throw new Error(`${why}.`); }
@@ -149,7 +153,7 @@ export async function runProductJob(value: JsonValue, ctx: WorkerContext): Promi
       const start = extraction ? extractShare : 0;
       const sheet = await composeSheet({
         service, aoi, sheetId, indexLayer, sheetIdField: product.sheetIDField, grid: plan.grid, template, dem,
-        parameters: plan.sheet, productName: product.name, mapLayers: bound?.layers,
+        parameters: plan.sheet, productName: product.name, mapLayers: bound?.layers ?? drawnLayers,
         onProgress: async (step, percent) => {
           ctx.progress(Math.min(0.95, start + ((0.95 - start) * percent) / 100), step);
           ctx.message('informative', `${step} (${Math.round((percent / 100) * steps)} of ${steps} steps)`);

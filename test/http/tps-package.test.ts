@@ -80,4 +80,18 @@ describe('generateProduct as a package', () => {
     for (const l of layout.maps[0].layers) assert.match(stdout, new RegExp(`Layer name: ${l.table}\\n[\\s\\S]*?Feature Count: ${l.featureCount}\\n`));
     assert.ok(layout.maps[0].layers.find((l: any) => l.table === 'roads').featureCount > 0);
   });
+
+  it('leaves the layers of layerExclusion out of the extract, and refuses a layer the service lacks', async () => {
+    const q = await getJson(`${aoiLayer}/query`, { where: `NRN='${SHEET}'`, outFields: 'OBJECTID', returnGeometry: false });
+    const base = { productName: 'TM50', productVersion: 'TDS_7_1', aoiLayer, aoiFeatureId: q.features[0].attributes.OBJECTID, outputType: 'package' };
+    const refused = await postForm(`${tps}/generateProduct`, { ...base, layerExclusion: '["Pipelines"]' });
+    assert.equal(refused.error?.message, "layerExclusion: 'Pipelines' is not a layer of this service");
+    const answer = await postForm(`${tps}/generateProduct`, { ...base, layerExclusion: JSON.stringify(['Buildings', 4, `${aoiLayer.replace(/\/\d+$/, '')}/3`]) });
+    const job = await waitForJob(answer.statusUrl);
+    assert.equal(job.status, 'Succeeded', JSON.stringify(job.messages));
+    const entries = unzipSync(new Uint8Array(await (await fetch(job.outputUrl)).arrayBuffer()));
+    const tables = JSON.parse(strFromU8(entries['layout.json']!)).maps[0].layers.map((l: any) => l.table) as string[];
+    assert.ok(tables.includes('watercourses'), tables.join(', '));
+    for (const gone of ['buildings', 'roads', 'railways']) assert.ok(!tables.includes(gone), `${gone} in ${tables.join(', ')}`);
+  });
 });

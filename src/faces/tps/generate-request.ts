@@ -80,8 +80,12 @@ function readAoiFeature(aoi: AoiLayerRef, value: string, sheetIDField: string): 
   return { id, sheetId: sheetId === null || sheetId === undefined || sheetId === '' ? null : String(sheetId) };
 }
 
-/** `layerExclusion` and `ancillaryLayers` are checked for shape; see the face's notes on what jobs do with them. */
-function checkJobLayers(params: RequestParams): void {
+/**
+ * `layerExclusion` (tps.md §9): layer names, IDs or layer URLs of the target service, resolved to
+ * layer IDs the job neither extracts nor draws. `ancillaryLayers` are checked for shape; a job's
+ * own live layers are not drawn yet.
+ */
+function readJobLayers(params: RequestParams, service: TpsTarget['service']): number[] {
   const exclusion = readJson(params, 'layerExclusion');
   if (exclusion !== undefined && (!Array.isArray(exclusion) || !exclusion.every((v) => typeof v === 'string' || Number.isInteger(v)))) {
     throw new ProductParameterError('layerExclusion: must be a JSON array of layer names, IDs or URLs');
@@ -89,9 +93,17 @@ function checkJobLayers(params: RequestParams): void {
   const problems: string[] = [];
   readAncillaryLayers(readJson(params, 'ancillaryLayers'), 'ancillaryLayers', { add: (path, message) => problems.push(`${path}: ${message}`) });
   if (problems.length) throw new ProductDefinitionError(problems);
+  const layers = service.definition.layers;
+  return ((exclusion ?? []) as (string | number)[]).map((v) => {
+    const text = String(v).trim();
+    // A layer URL ends in /MapServer/<id>; an ID is a number; anything else is a layer name.
+    const id = /\/MapServer\/(\d+)\/?$/i.exec(text)?.[1] ?? (/^\d+$/.test(text) ? text : undefined);
+    const def = id !== undefined ? layers.find((l) => l.id === Number(id)) : layers.find((l) => l.name.toLowerCase() === text.toLowerCase());
+    if (!def) throw new ProductParameterError(`layerExclusion: '${text.slice(0, 80)}' is not a layer of this service`);
+    return def.id;
+  });
 }
 
-/** A checked generateProduct request: the job to queue and who it is for. */
 export interface GenerateJob {
   request: ProductJobRequest;
   meta: JobMeta;
@@ -116,7 +128,7 @@ export async function readGenerateRequest(ctx: ServerContext, request: FastifyRe
   }
   const outputType = readOutputType(params);
   const outputSettings = readSettingsValue(params);
-  checkJobLayers(params);
+  const layerExclusion = readJobLayers(params, target.service);
 
   const jobDate = new Date();
   const asked = params.get('exportName') ?? params.get('outputName');
@@ -139,7 +151,7 @@ export async function readGenerateRequest(ctx: ServerContext, request: FastifyRe
     request: {
       dataDir: ctx.config.dataDir, service: { folder, name: serviceName }, productName: product.name, productVersion: version,
       aoiLayerUrl: aoi.url, aoiLayer: { folder: aoi.service.definition.folder, name: aoi.service.definition.serviceName, layerId: aoi.layerId },
-      aoiFeatureId: feature?.id ?? null, customAoi, outputType, exportName, outputSettings, jobDate: jobDate.toISOString(),
+      aoiFeatureId: feature?.id ?? null, customAoi, outputType, exportName, outputSettings, jobDate: jobDate.toISOString(), layerExclusion,
     },
     meta: { serviceKey: target.serviceKey, productName: product.name, productVersion: versionName, user: 'anonymous' },
   };
