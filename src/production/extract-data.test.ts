@@ -13,9 +13,11 @@ import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
 import { loadConfig } from '../config/config.js';
 import { parseWhere } from '../data/where/index.js';
 import { GeoPackageFeatureSource } from '../data/geopackage/geopackage-feature-source.js';
-import { runQuery } from '../faces/mapserver/query-operation.js';
+import { queryIds } from '../data/layer-query.js';
+import { envelopeToPolygon } from '../geo/geometry.js';
+import { getTransform, transformGeometry } from '../geo/projection.js';
+import { prepareFilter } from '../geo/spatial-relation.js';
 import { geometryEnvelope, type Envelope, type MultiPolygon, type Polygon } from '../geo/geometry.js';
-import { RequestParams } from '../http/request-params.js';
 import { exportLayers } from '../mapping/service-map-layers.js';
 import { bindExtractedLayers, clipToRectangle, extractData, ExtractDataError, extractionEnvelope, selectExtractLayers, type ExtractResult } from './extract-data.js';
 
@@ -98,10 +100,9 @@ describe('extractData over a TM50 sheet of the sample region', () => {
   it('holds, with clip off, exactly the features a layer query over the same envelope returns', () => {
     for (const extracted of whole.layers) {
       const layer = service.layer(extracted.layerId)!;
-      const answer = runQuery(new RequestParams({
-        geometry: JSON.stringify(extracted.envelope), geometryType: 'esriGeometryEnvelope', inSR: 32630,
-        spatialRel: 'esriSpatialRelIntersects', returnIdsOnly: true,
-      }), service, layer, 'json') as { objectIds: number[] };
+      // The layer query engine's exact intersects test over the same envelope (EPSG:32630).
+      const envelope = transformGeometry(envelopeToPolygon(extracted.envelope), getTransform({ wkid: 32630 }, layer.spatialReference));
+      const answer = { objectIds: queryIds(layer.source!, { spatial: prepareFilter(envelope, 'esriSpatialRelIntersects') }) };
       const source = new GeoPackageFeatureSource(whole.path, extracted.table);
       try {
         const ids = [...source.scan({ fields: [], geometry: false })].map((r) => r.id);
