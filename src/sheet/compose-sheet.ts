@@ -10,7 +10,8 @@ import type { MapRequestLayer, RenderFeature, RenderLayer } from '../carto/map-r
 import { ViewTransform } from '../carto/view-transform.js';
 import type { MapLayer, MapService } from '../catalog/map-service.js';
 import { northAngles, type NorthAngles } from '../geo/declination.js';
-import type { MultiPolygon, Polygon, Position } from '../geo/geometry.js';
+import { pointInRing } from '../geo/esri-json.js';
+import type { MultiPolygon, Polygon } from '../geo/geometry.js';
 import { getTransform } from '../geo/projection.js';
 import type { SpatialReference } from '../geo/spatial-reference.js';
 import type { GridDefinition } from '../layout/grid-definition.js';
@@ -277,15 +278,6 @@ function collarBorder(frame: SheetFrame, labelBoxes: readonly number[][]): Displ
   return rect({ x: x0 - pad, y: y0 - pad, width: x1 - x0 + 2 * pad, height: y1 - y0 + 2 * pad }, null, { width: mm(0.5) });
 }
 
-/** Even-odd point-in-ring test. */
-export function pointInRing(x: number, y: number, ring: readonly Position[]): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i] as [number, number], [xj, yj] = ring[j] as [number, number];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
 
 /** Contour value labels (§6): placed along index contours with gaps cut, as text items in the frame's px. */
 function contourLabelItems(lines: ContourLine[], frame: SheetFrame, view: ViewTransform, text: PageText, pxPerPt: number): { lines: ContourLine[]; items: DisplayItem[]; boxes: [number, number, number, number][] } {
