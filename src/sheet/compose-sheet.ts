@@ -151,12 +151,12 @@ export async function composeSheet(request: SheetRequest): Promise<ComposedSheet
   await progress('ApplyLayout', 5);
   const frameTemplate = mainFrame(template);
   const bounds = standardBounds(request.aoi, grid);
+  const frameBox = boxInPoints(template, frameTemplate.box);
   const outline = request.aoi.geometry.type === 'Polygon' ? request.aoi.geometry.coordinates[0]! : request.aoi.geometry.coordinates[0]![0]!;
   const frame = buildSheetFrame({
     bounds: bounds ?? undefined, outline, outlineSr: request.aoi.spatialReference,
-    scale: frameTemplate.scale ?? grid.scale, frameBox: boxInPoints(template, frameTemplate.box),
+    scale: frameTemplate.scale ?? grid.scale, frameBox,
   });
-  const frameBox = boxInPoints(template, frameTemplate.box);
   if (frame.box.width > frameBox.width + 1 || frame.box.height > frameBox.height + 1) warnings.push(`The sheet (${(frame.box.width / k).toFixed(0)} × ${(frame.box.height / k).toFixed(0)} ${template.page.units}) is larger than the template's map frame.`);
 
   // Relief from the DEM, read once over the sheet and a margin for the smoothing.

@@ -47,6 +47,14 @@ export interface SurroundData {
   warnings: string[];
 }
 
+/** The placeholder values, worked out once per sheet on first use. */
+const textCache = new WeakMap<SurroundData, ReturnType<typeof sheetTexts>>();
+function textsOf(data: SurroundData): ReturnType<typeof sheetTexts> {
+  let texts = textCache.get(data);
+  if (!texts) { texts = sheetTexts(data); textCache.set(data, texts); }
+  return texts;
+}
+
 type ElementDrawer = (data: SurroundData, element: LayoutElement, box: PageBox) => DisplayItem[] | Promise<DisplayItem[]>;
 
 /** Hex `#rrggbb` to RGBA. */
@@ -57,7 +65,7 @@ const hexColor = (hex: string | undefined) => {
 
 /** A text element: placeholders filled, wrapped to the box, aligned in it. */
 const drawText: ElementDrawer = (data, element, box) => {
-  const texts = sheetTexts(data);
+  const texts = textsOf(data);
   const own = data.request.parameters.surrounds.notes[element.name];
   const source = own ?? element.text ?? '';
   const value = source.replace(/\{(\w+)\}/g, (_, token: string) => texts[token as keyof typeof texts] ?? '').trim();
