@@ -20,7 +20,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const ONLY_MAPSERVER = process.env.BENCH_ONLY === 'mapserver';
 /** BENCH_ONLY=sheet runs only the topographic sheet timings (bench/sheet.ts). */
 /** BENCH_ONLY=jobs runs only the production throughput (bench/jobs.ts). */
-for (const only of ['sheet', 'jobs']) {
+/** BENCH_ONLY=security runs only the cost of token security (bench/security.ts). */
+for (const only of ['sheet', 'jobs', 'security']) {
   if (process.env.BENCH_ONLY !== only) continue;
   execFileSync(process.execPath, ['--import', 'tsx', new URL(`./${only}.ts`, import.meta.url).pathname], { stdio: 'inherit' });
   process.exit(0);

@@ -1,6 +1,6 @@
 /**
- * Assembles a running Quadrangle: data directory, catalog store, service manager, the sample
- * region on first start, and the HTTP server.
+ * Assembles a running Quadrangle: data directory, catalog store, service manager, security,
+ * the services' instance pools, the sample region on first start, and the HTTP server.
  * @module app/quadrangle-app
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -12,7 +12,11 @@ import { ServiceManager } from '../catalog/service-manager.js';
 import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
 import type { QuadrangleConfig } from '../config/config.js';
 import { createServer } from '../http/server.js';
-import { createOperationRunner } from '../workers/operation-pool.js';
+import { ServiceAdmin } from '../admin/service-admin.js';
+import { poolSettingsOf } from '../catalog/service-framework.js';
+import { ServerMetrics } from '../http/metrics.js';
+import { openSecurity } from '../security/security-services.js';
+import { ServicePools } from '../workers/service-pools.js';
 import { JobEngine } from '../jobs/job-engine.js';
 import { SqliteJobStore } from '../jobs/sqlite-job-store.js';
 import { TemplateLibrary } from '../layout/template-library.js';
@@ -66,7 +70,17 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
     await ensureSampleProducts(store);
   }
   const services = new ServiceManager(store, config.dataDir);
-  const operations = createOperationRunner({ threads: config.operationThreads, dataDir: config.dataDir, services });
+  const security = await openSecurity({
+    dataDir: config.dataDir, maxTokenExpiration: config.security.maxTokenExpiration, log,
+    admin: config.adminUser && config.adminPassword ? { username: config.adminUser, password: config.adminPassword } : undefined,
+  });
+  const pools = new ServicePools({
+    threads: config.operationThreads, dataDir: config.dataDir, services,
+    settingsFor: async (folder, name) => {
+      const service = await services.get(folder, name);
+      return service && service.definition.configuredState !== 'STOPPED' ? poolSettingsOf(service.definition) : null;
+    },
+  });
   const outputs = new OutputStore(join(config.dataDir, 'output'));
   const library = new TemplateLibrary({ layoutDirs: [join(config.dataDir, 'layouts')], gridDirs: [join(config.dataDir, 'grids')] });
   const jobs = new JobEngine({
@@ -74,7 +88,9 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
     concurrency: config.jobWorkers, outputDir: join(config.dataDir, 'jobs'),
   });
   await jobs.start();
-  const app = await createServer({ config, store, services, outputs, runOperation: (task) => operations.run(task), jobs, library });
+  const admin = new ServiceAdmin({ store, services, pools, security: security.store, jobs, dataDir: config.dataDir });
+  const metrics = new ServerMetrics(config.instance, () => pools);
+  const app = await createServer({ config, store, services, outputs, runOperation: (task) => pools.run(task), jobs, library, security, pools, admin, metrics });
   const sweeper = setInterval(() => { outputs.sweep(OUTPUT_LIFETIME_MS).catch(() => {}); }, 60_000);
   sweeper.unref();
   const address = await app.listen({ port: config.port, host: config.host });
@@ -87,9 +103,10 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
       clearInterval(sweeper);
       await app.close();
       await jobs.close();
-      await operations.close();
+      await pools.close();
       services.close();
       await store.close();
+      await security.close();
     },
   };
 }

@@ -13,10 +13,15 @@ export interface StoredService {
   revision: number;
 }
 
+export interface FolderRecord { name: string; description: string }
+
 export interface CatalogStore {
   /** Folder names, sorted; the root folder is not listed. */
   listFolders(): Promise<string[]>;
-  createFolder(name: string): Promise<void>;
+  /** Folders with their descriptions, sorted by name. */
+  listFolderDetails(): Promise<FolderRecord[]>;
+  /** Creates a folder (keeping an existing one as it is). */
+  createFolder(name: string, description?: string): Promise<void>;
   /** Services of one folder ('' for the root), sorted by name. */
   listServices(folder: string): Promise<StoredService[]>;
   getService(folder: string, name: string): Promise<StoredService | null>;

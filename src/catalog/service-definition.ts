@@ -9,6 +9,7 @@ import type { SpatialReference } from '../geo/spatial-reference.js';
 import { parseSpatialReference, SpatialReferenceError } from '../geo/spatial-reference.js';
 import { TERRAIN_RENDERS, type TerrainRendering } from '../terrain/terrain-renderer.js';
 import { validateTileInfo, type TileInfo } from '../tiles/tiling-scheme.js';
+import { validateExtensions, validateFramework, validateItemInfo, type ServiceExtension, type ServiceFramework, type ServiceItemInfo } from './service-framework.js';
 
 
 /**
@@ -68,8 +69,16 @@ export interface ServiceDefinition {
   initialExtent?: { xmin: number; ymin: number; xmax: number; ymax: number };
   /** A stopped service answers 500 (mapserver.md §2). Default STARTED. */
   configuredState?: 'STARTED' | 'STOPPED';
-  /** Private services are hidden from anonymous callers (admin.md). Default true (public). */
-  public?: boolean;
+  /** Hidden from the catalog, and answered 404, for everyone without ADMINISTER (admin.md §7). */
+  private?: boolean;
+  /** Instance pool and framework settings of admin.md §7; absent fields take their defaults (service-framework.ts). */
+  framework?: Partial<ServiceFramework>;
+  /** Server object extensions (KmlServer, TopographicProductionServer); absent: both enabled. */
+  extensions?: ServiceExtension[];
+  /** The item description editable through the admin API (`iteminfo`). */
+  itemInfo?: ServiceItemInfo;
+  /** MapServer `properties` Quadrangle does not act on (outputFileAge, cacheDir, …), stored and echoed. */
+  properties?: Record<string, string>;
   /** The tiling scheme of the service's map cache (mapserver.md §10); none: no `tile` resource. */
   tileInfo?: TileInfo;
   layers: LayerDefinition[];
@@ -121,6 +130,11 @@ export function validateServiceDefinition(def: unknown): ValidationIssue[] {
     if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 100000)) add(key, 'must be an integer from 1 to 100000');
   }
   if (d.tileInfo !== undefined) issues.push(...validateTileInfo(d.tileInfo));
+  if (d.configuredState !== undefined && d.configuredState !== 'STARTED' && d.configuredState !== 'STOPPED') add('configuredState', "must be 'STARTED' or 'STOPPED'");
+  if (d.private !== undefined && typeof d.private !== 'boolean') add('private', 'must be true or false');
+  if (d.framework !== undefined) validateFramework(d.framework, add);
+  if (d.extensions !== undefined) validateExtensions(d.extensions, add);
+  if (d.itemInfo !== undefined) validateItemInfo(d.itemInfo, add, 'itemInfo');
   if (!Array.isArray(d.layers)) { add('layers', 'must be an array'); return issues; }
   const ids = new Set<number>();
   d.layers.forEach((l, i) => {

@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import type { ProductDefinition } from '../production/product-definition.js';
-import type { CatalogStore, StoredService } from './catalog-store.js';
+import type { CatalogStore, FolderRecord, StoredService } from './catalog-store.js';
 import { servicePath, type ServiceDefinition } from './service-definition.js';
 
 const SCHEMA = `
@@ -37,14 +37,21 @@ export class SqliteCatalogStore implements CatalogStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Catalogs written before folders had descriptions.
+    const columns = this.db.prepare('PRAGMA table_info(folders)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'description')) this.db.exec("ALTER TABLE folders ADD COLUMN description TEXT NOT NULL DEFAULT ''");
   }
 
   async listFolders(): Promise<string[]> {
     return (this.db.prepare('SELECT name FROM folders ORDER BY name').all() as { name: string }[]).map((r) => r.name);
   }
 
-  async createFolder(name: string): Promise<void> {
-    this.db.prepare('INSERT OR IGNORE INTO folders (name) VALUES (?)').run(name);
+  async listFolderDetails(): Promise<FolderRecord[]> {
+    return this.db.prepare('SELECT name, description FROM folders ORDER BY name').all() as FolderRecord[];
+  }
+
+  async createFolder(name: string, description = ''): Promise<void> {
+    this.db.prepare('INSERT OR IGNORE INTO folders (name, description) VALUES (?, ?)').run(name, description);
   }
 
   async listServices(folder: string): Promise<StoredService[]> {

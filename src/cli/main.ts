@@ -7,8 +7,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ensureSampleData, startQuadrangle } from '../app/quadrangle-app.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import type { Envelope } from '../geo/geometry.js';
+import { SecurityStoreError } from '../security/security-store.js';
 import { SheetError } from '../sheet/generate-sheet.js';
 import { SeedError, seedCache } from '../tiles/seed.js';
+import { adminCommand } from './admin-command.js';
 import { GenerateCommandError, generateCommand } from './generate-command.js';
 import { makeSheet } from './make-sheet.js';
 import { ProgressBar, progressLine } from './progress-bar.js';
@@ -135,7 +137,9 @@ program.command('generate')
     log(opts.wait ? `Job ${job.jobId} succeeded: ${opts.output ?? job.outputUrl}` : `Submitted job ${job.jobId}: ${job.statusUrl}`);
   });
 
+adminCommand(program);
+
 program.parseAsync(process.argv).catch((e: unknown) => {
-  log(e instanceof ConfigError || e instanceof SeedError || e instanceof SheetError || e instanceof GenerateCommandError ? `quadrangle: ${e.message}` : `quadrangle: ${(e as Error).stack ?? e}`);
+  log(e instanceof ConfigError || e instanceof SeedError || e instanceof SheetError || e instanceof GenerateCommandError || e instanceof SecurityStoreError ? `quadrangle: ${e.message}` : `quadrangle: ${(e as Error).stack ?? e}`);
   process.exit(1);
 });

@@ -25,16 +25,37 @@ export interface QuadrangleConfig {
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   /** Jobs (generateProduct, prints) running at once, each in its own worker thread. Default 2. */
   jobWorkers: number;
+  /** Token security (admin.md §2–3). */
+  security: SecurityConfig;
+  /** Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or CIDR ranges). Default none. */
+  trustedProxies: string[];
+  /** The primary administrator created on first start (`QUADRANGLE_ADMIN_USER`, `QUADRANGLE_ADMIN_PASSWORD`); never defaulted. */
+  adminUser?: string;
+  adminPassword?: string;
+}
+
+export interface SecurityConfig {
+  /** Refuse tokens over plain HTTP, except from loopback addresses. Default true. */
+  requireHttps: boolean;
+  /** Longest token lifetime in minutes. Default 1440. */
+  maxTokenExpiration: number;
+  /** Let generateToken answer GET (puts passwords in URLs). Default false. */
+  allowGetToken: boolean;
 }
 
 export class ConfigError extends Error {}
 
 const DEFAULTS: QuadrangleConfig = {
   port: 6080, host: '0.0.0.0', dataDir: 'data', instance: 'arcgis', currentVersion: 11.1, sampleOnEmpty: true, logLevel: 'warn', operationThreads: availableParallelism(), jobWorkers: 2,
+  security: { requireHttps: true, maxTokenExpiration: 1440, allowGetToken: false }, trustedProxies: [],
 };
 
+const bool = (v: string) => /^(1|true|yes|on)$/i.test(v.trim());
+
 /** Defaults, then the environment, then explicit options; validated. */
-export function loadConfig(options: Partial<QuadrangleConfig> = {}, env: NodeJS.ProcessEnv = process.env): QuadrangleConfig {
+export type ConfigOptions = Partial<Omit<QuadrangleConfig, 'security'>> & { security?: Partial<SecurityConfig> };
+
+export function loadConfig(options: ConfigOptions = {}, env: NodeJS.ProcessEnv = process.env): QuadrangleConfig {
   const fromEnv: Partial<QuadrangleConfig> = {};
   if (env.PORT) fromEnv.port = Number(env.PORT);
   if (env.HOST) fromEnv.host = env.HOST;
@@ -42,12 +63,22 @@ export function loadConfig(options: Partial<QuadrangleConfig> = {}, env: NodeJS.
   if (env.QUADRANGLE_LOG_LEVEL) fromEnv.logLevel = env.QUADRANGLE_LOG_LEVEL as QuadrangleConfig['logLevel'];
   if (env.QUADRANGLE_THREADS) fromEnv.operationThreads = Number(env.QUADRANGLE_THREADS);
   if (env.QUADRANGLE_JOB_WORKERS) fromEnv.jobWorkers = Number(env.QUADRANGLE_JOB_WORKERS);
+  if (env.QUADRANGLE_ADMIN_USER) fromEnv.adminUser = env.QUADRANGLE_ADMIN_USER;
+  if (env.QUADRANGLE_ADMIN_PASSWORD) fromEnv.adminPassword = env.QUADRANGLE_ADMIN_PASSWORD;
+  if (env.QUADRANGLE_TRUSTED_PROXIES) fromEnv.trustedProxies = env.QUADRANGLE_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean);
+  const security: Partial<SecurityConfig> = {};
+  if (env.QUADRANGLE_REQUIRE_HTTPS) security.requireHttps = bool(env.QUADRANGLE_REQUIRE_HTTPS);
+  if (env.QUADRANGLE_TOKEN_MAX_EXPIRATION) security.maxTokenExpiration = Number(env.QUADRANGLE_TOKEN_MAX_EXPIRATION);
+  if (env.QUADRANGLE_TOKEN_ALLOW_GET) security.allowGetToken = bool(env.QUADRANGLE_TOKEN_ALLOW_GET);
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const c: QuadrangleConfig = { ...DEFAULTS, ...fromEnv, ...defined };
+  const c: QuadrangleConfig = { ...DEFAULTS, ...fromEnv, ...defined, security: { ...DEFAULTS.security, ...security, ...options.security } };
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new ConfigError(`port must be an integer from 0 to 65535, not ${c.port}`);
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(c.instance)) throw new ConfigError('instance must be 1–40 letters, digits, - or _');
   if (!Number.isInteger(c.operationThreads) || c.operationThreads < 0 || c.operationThreads > 64) throw new ConfigError('operationThreads must be an integer from 0 to 64');
   if (!Number.isInteger(c.jobWorkers) || c.jobWorkers < 1 || c.jobWorkers > 64) throw new ConfigError('jobWorkers must be an integer from 1 to 64');
+  if (!Number.isInteger(c.security.maxTokenExpiration) || c.security.maxTokenExpiration < 1 || c.security.maxTokenExpiration > 525600) throw new ConfigError('security.maxTokenExpiration must be an integer number of minutes from 1 to 525600');
+  if ((c.adminUser === undefined) !== (c.adminPassword === undefined)) throw new ConfigError('QUADRANGLE_ADMIN_USER and QUADRANGLE_ADMIN_PASSWORD must be given together');
+  if (c.adminPassword !== undefined && c.adminPassword.length < 8) throw new ConfigError('QUADRANGLE_ADMIN_PASSWORD must have at least 8 characters');
   if (!['silent', 'error', 'warn', 'info', 'debug'].includes(c.logLevel)) throw new ConfigError(`unknown log level ${c.logLevel}`);
   return { ...c, dataDir: resolve(c.dataDir) };
 }

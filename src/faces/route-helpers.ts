@@ -1,10 +1,14 @@
 /**
- * Small pieces every face uses: registering GET+POST routes and reading parameters.
+ * Small pieces every face uses: registering GET+POST routes, reading parameters and finding the
+ * service a request may use.
  * @module faces/route-helpers
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MapService } from '../catalog/map-service.js';
 import { ArcGisError } from '../http/arcgis-error.js';
+import { forbidden, tokenRequired } from '../http/authentication.js';
+import { serviceAccess } from '../security/access-policy.js';
+import { hasPrivilege, type Caller } from '../security/privileges.js';
 import { RequestParams } from '../http/request-params.js';
 import type { ServerContext } from '../http/server.js';
 
@@ -30,14 +34,23 @@ export function requestOrigin(request: FastifyRequest, fallbackPort: number): st
 }
 
 /**
- * The started map service a request's `[:folder/]:service` path names: 404 when unknown or not
- * public, 500 when stopped (mapserver.md §2). Every face mounted on a service checks this first.
+ * The map service at folder/name as the caller may see it: 404 when unknown or private (unless
+ * the caller administers the server), 499 or 403 when secured and the caller has no access
+ * (admin.md §14), 500 when stopped (mapserver.md §2).
  */
-export async function startedService(ctx: ServerContext, request: FastifyRequest): Promise<MapService> {
-  const { folder = '', service: name } = pathParams(request);
-  const service = await ctx.services.get(folder, name!);
+export async function accessibleService(ctx: ServerContext, caller: Caller | null, folder: string, name: string): Promise<MapService> {
+  const service = await ctx.services.get(folder, name);
   const label = `${folder ? `${folder}/` : ''}${name}/MapServer`;
-  if (!service || service.definition.public === false) throw new ArcGisError(404, `Service ${label} not found`, []);
+  if (!service || (service.definition.private && !(caller && hasPrivilege(caller.privilege, 'ADMINISTER')))) throw new ArcGisError(404, `Service ${label} not found`, []);
+  const access = await serviceAccess(ctx.security.store, caller, folder, name);
+  if (access === 'token-required') throw tokenRequired();
+  if (access === 'forbidden') throw forbidden(caller);
   if (service.definition.configuredState === 'STOPPED') throw new ArcGisError(500, `Service ${label} not started`, []);
   return service;
+}
+
+/** The service a request's `[:folder/]:service` path names (accessibleService). Every face mounted on a service checks this first. */
+export async function startedService(ctx: ServerContext, request: FastifyRequest): Promise<MapService> {
+  const { folder = '', service: name } = pathParams(request);
+  return accessibleService(ctx, request.caller, folder, name!);
 }

@@ -5,8 +5,16 @@
  */
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ServiceAdmin } from '../admin/service-admin.js';
 import type { JobEngine } from '../jobs/job-engine.js';
+import type { SecurityServices } from '../security/security-services.js';
+import type { ServicePools } from '../workers/service-pools.js';
+import { adminFace } from '../faces/admin/admin-face.js';
+import { tokensFace } from '../faces/tokens/tokens-face.js';
+import { registerAuthentication } from './authentication.js';
+import { registerMetricsRoute, type ServerMetrics } from './metrics.js';
+import { registerRequestLog, requestId, requestLogSerializers } from './request-log.js';
 import type { TemplateLibrary } from '../layout/template-library.js';
 import type { CatalogStore } from '../catalog/catalog-store.js';
 import type { ServiceManager } from '../catalog/service-manager.js';
@@ -36,6 +44,14 @@ export interface ServerContext {
   jobs: JobEngine;
   /** Layout templates and grid definitions. */
   library: TemplateLibrary;
+  /** Users, roles, permissions and tokens. */
+  security: SecurityServices;
+  /** Each started service's instance pool and statistics. */
+  pools: ServicePools;
+  /** Create, edit, start, stop and delete services. */
+  admin: ServiceAdmin;
+  /** Prometheus metrics of this node. */
+  metrics: ServerMetrics;
 }
 
 function requestedFormat(request: FastifyRequest): string {
@@ -47,6 +63,7 @@ function requestedFormat(request: FastifyRequest): string {
  * with HTTP 200 for json, pjson and any format the resource does not know.
  */
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: ArcGisError): FastifyReply {
+  reply.arcgisErrorCode = err.code;
   const envelope = { error: { code: err.code, message: err.message, details: err.details } };
   const f = requestedFormat(request);
   // Codes that are not HTTP statuses (tps.md's -2147211775 and the like) answer 400 over HTTP.
@@ -59,7 +76,12 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: Arc
 
 export async function createServer(ctx: ServerContext): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel },
+    logger: ctx.config.logLevel === 'silent' ? false : { level: ctx.config.logLevel, serializers: requestLogSerializers },
+    genReqId: requestId,
+    // Client addresses and X-Forwarded-Proto are believed only from the configured proxies.
+    trustProxy: ctx.config.trustedProxies.length ? ctx.config.trustedProxies : false,
+    // The request log (request-log.ts) writes one line per request, with the caller.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 10 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // Requests Node cannot parse (over-long URLs above all) still get the ArcGIS envelope.
@@ -72,6 +94,11 @@ export async function createServer(ctx: ServerContext): Promise<FastifyInstance>
   });
   await app.register(cors, { origin: true, credentials: true, methods: ['GET', 'POST', 'OPTIONS'] });
   await app.register(formbody, { bodyLimit: 10 * 1024 * 1024 });
+
+  if (!app.hasReplyDecorator('arcgisErrorCode')) app.decorateReply('arcgisErrorCode', 0);
+  registerRequestLog(app);
+  registerAuthentication(app, { tokens: ctx.security.tokens, security: ctx.config.security, adminPrefix: `/${ctx.config.instance}/admin` });
+  ctx.metrics.observe(app);
 
   app.setErrorHandler((error, request, reply) => {
     const err = toArcGisError(error);
@@ -95,5 +122,8 @@ export async function createServer(ctx: ServerContext): Promise<FastifyInstance>
   }
   // Job outputs (tps.md §18), beside the export images of the output store.
   await app.register(tpsOutputFiles, { prefix: `${root}/rest/directories/arcgisoutput`, ctx });
+  await app.register(tokensFace, { prefix: `${root}/tokens`, ctx });
+  await app.register(adminFace, { prefix: `${root}/admin`, ctx });
+  registerMetricsRoute(app, ctx);
   return app;
 }

@@ -180,10 +180,9 @@ describe('Topographic Production Service: refusals', () => {
     assert.match(await (await fetch(`${tps}/jobs/cancel?jobId=${unknownJob}`)).text(), /Results[\s\S]*Job not found/);
   });
 
-  it('has no extension on a service without products', async () => {
+  it('keeps the extension, with no products, when every product is removed', async () => {
     for (const name of ['TM100', 'TM25', 'TM50']) assert.equal((await getJson(`${tps}/removeProduct`, { productName: name })).success, true);
-    assert.deepEqual((await getJson(tps)).error, { code: 400, message: 'The TopographicProductionServer extension is not enabled on this service.', details: [] });
-    assert.equal((await getJson(`${server.base}/services/Topo/SampleRegion/MapServer`)).supportedExtensions, '');
+    assert.deepEqual((await getJson(`${tps}/products`)).products, []);
     assert.equal((await getJson(`${server.base}/services/Topo/Nope/TopographicProductionServer`)).error.code, 404);
   });
 });

@@ -62,7 +62,7 @@ describe('Topographic Production Service: the client flow', () => {
     assert.deepEqual(await getJson(tps), expected);
     assert.deepEqual(await getJson(alias), expected);
     const ms = await getJson(`${server.base}/services/Topo/SampleRegion/MapServer`);
-    assert.equal(ms.supportedExtensions, 'TopographicProductionServer');
+    assert.equal(ms.supportedExtensions, 'KmlServer, TopographicProductionServer');
     const pjson = await (await fetch(`${tps}/jobs?f=pjson`)).text();
     assert.match(pjson, /\n {2}"operations": \[/);
     const html = await fetch(tps);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSampleData, startQuadrangle, type RunningQuadrangle } from '../../src/app/quadrangle-app.js';
-import { loadConfig } from '../../src/config/config.js';
+import { loadConfig, type ConfigOptions } from '../../src/config/config.js';
 import { SAMPLE_DIR } from '../../src/sample/sample-service.js';
 
 const src = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -48,13 +48,19 @@ export async function freshDataDir(): Promise<string> {
 
 export interface TestServer extends RunningQuadrangle { dataDir: string; base: string }
 
-/** Starts a server on 127.0.0.1 with a free port; `base` is the REST root URL. */
-export async function startTestServer(): Promise<TestServer> {
-  const dataDir = await freshDataDir();
-  const running = await startQuadrangle(loadConfig({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' }, {}));
+/**
+ * Starts a server on 127.0.0.1 with a free port; `base` is the REST root URL. `options` are laid
+ * over the test defaults; with `dataDir` the server reuses that directory and `close` keeps it.
+ */
+export async function startTestServer(options: ConfigOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? (await freshDataDir());
+  const running = await startQuadrangle(loadConfig({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...options, dataDir }, {}));
   return {
     ...running, dataDir, base: `${running.url}/arcgis/rest`,
-    async close() { await running.close(); rmSync(dataDir, { recursive: true, force: true }); },
+    async close() {
+      await running.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 

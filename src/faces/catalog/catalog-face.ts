@@ -7,31 +7,38 @@ import type { ServerContext } from '../../http/server.js';
 import { ArcGisError } from '../../http/arcgis-error.js';
 import { renderLinks, renderPage, renderProperties } from '../../http/html/page.js';
 import { sendResource } from '../../http/respond.js';
-import { getAndPost, pathParams } from '../route-helpers.js';
+import { serviceAccess } from '../../security/access-policy.js';
+import { hasPrivilege, type Caller } from '../../security/privileges.js';
+import { DEFAULT_TOKEN_MINUTES } from '../../security/token-service.js';
+import { getAndPost, pathParams, requestOrigin } from '../route-helpers.js';
 import { registerOutputFiles } from './output-files.route.js';
 
 export const catalogFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const base = `/${ctx.config.instance}/rest`;
   registerOutputFiles(app, ctx);
 
-  getAndPost(app, '/info', (_req, reply, params) => sendResource(reply, params,
-    () => ({
-      currentVersion: ctx.config.currentVersion,
-      fullVersion: `${ctx.config.currentVersion.toFixed(1)}.0`,
-      // Token security arrives with the administration face; until then nothing is secured.
-      authInfo: { isTokenBasedSecurity: false },
-    }),
+  getAndPost(app, '/info', async (request, reply, params) => {
+    const secured = await ctx.security.enabled();
+    const authInfo = secured
+      ? { isTokenBasedSecurity: true, tokenServicesUrl: `${requestOrigin(request, ctx.config.port)}/${ctx.config.instance}/tokens/`, shortLivedTokenValidity: DEFAULT_TOKEN_MINUTES }
+      : { isTokenBasedSecurity: false };
+    return sendResource(reply, params, () => ({ currentVersion: ctx.config.currentVersion, fullVersion: `${ctx.config.currentVersion.toFixed(1)}.0`, authInfo }),
     (json) => renderPage({
       title: 'Server information', breadcrumbs: [{ label: 'Home', href: `${base}/services` }], jsonHref: `${base}/info?f=pjson`,
       body: [renderProperties(json as Record<string, unknown>)],
-    })));
+    }));
+  });
 
-  /** Lists a folder ('' = root) as the catalog resource does. */
-  async function listing(folder: string) {
+  /** Lists a folder ('' = root) as the catalog resource does: only the services the caller may use. */
+  async function listing(folder: string, caller: Caller | null) {
     const folders = folder ? [] : await ctx.store.listFolders();
-    const services = (await ctx.store.listServices(folder))
-      .filter((s) => s.definition.public !== false)
-      .map((s) => ({ name: folder ? `${folder}/${s.definition.serviceName}` : s.definition.serviceName, type: s.definition.type }));
+    const administers = !!caller && hasPrivilege(caller.privilege, 'ADMINISTER');
+    const services = [];
+    for (const { definition: d } of await ctx.store.listServices(folder)) {
+      if (d.private && !administers) continue;
+      if ((await serviceAccess(ctx.security.store, caller, folder, d.serviceName)) !== 'allowed') continue;
+      services.push({ name: folder ? `${folder}/${d.serviceName}` : d.serviceName, type: d.type });
+    }
     return { currentVersion: ctx.config.currentVersion, folders, services };
   }
 
@@ -49,8 +56,8 @@ export const catalogFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     });
   };
 
-  getAndPost(app, '/services', async (_req, reply, params) => {
-    const json = await listing('');
+  getAndPost(app, '/services', async (request, reply, params) => {
+    const json = await listing('', request.caller);
     return sendResource(reply, params, () => json, page(''));
   });
 
@@ -58,7 +65,7 @@ export const catalogFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     const { folder } = pathParams(request);
     const folders = await ctx.store.listFolders();
     if (!folders.includes(folder!)) throw new ArcGisError(404, 'Folder not found', []);
-    const json = await listing(folder!);
+    const json = await listing(folder!, request.caller);
     return sendResource(reply, params, () => json, page(folder!));
   });
 };

@@ -8,7 +8,7 @@ import type { MapService } from '../../catalog/map-service.js';
 import type { Capability } from '../../catalog/service-definition.js';
 import { ArcGisError, unsupportedOperation } from '../../http/arcgis-error.js';
 import type { ServerContext } from '../../http/server.js';
-import { startedService } from '../route-helpers.js';
+import { pathParams, startedService } from '../route-helpers.js';
 import type { OperationTask } from './operation.js';
 import { registerExportRoute } from './export.route.js';
 import { registerIdentifyAndFindRoutes } from './identify.route.js';
@@ -46,6 +46,15 @@ export const mapServerFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (
   if (!app.hasRequestDecorator('mapService')) app.decorateRequest('mapService', null);
   app.addHook('preHandler', async (request) => {
     request.mapService = await startedService(ctx, request);
+  });
+  // Every answered request of a service it was allowed to use counts in its statistics (admin.md §13).
+  app.addHook('onResponse', async (request, reply) => {
+    if (!request.mapService) return;
+    const { folder = '', service } = pathParams(request);
+    const segments = (request.routeOptions.url ?? '').split('/');
+    const operation = segments.slice(segments.indexOf('MapServer') + 1).find((s) => s && !s.startsWith(':')) ?? 'root';
+    const failed = reply.statusCode >= 400 || reply.arcgisErrorCode !== 0;
+    ctx.pools.recordRequest(folder, service!, operation, reply.elapsedTime, failed ? 'failed' : 'succeeded');
   });
   const routes = { app, ctx };
   registerRootRoute(routes);

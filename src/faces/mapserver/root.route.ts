@@ -9,7 +9,7 @@ import { sendHtml, sendResource } from '../../http/respond.js';
 import { esriUnits, srJson } from '../../geo/spatial-reference.js';
 import { tileInfoJson } from '../../tiles/tiling-scheme.js';
 import { getAndPost } from '../route-helpers.js';
-import { TPS_TYPE_NAME, tpsEnabled } from '../tps/tps-target.js';
+import { resolvedExtensions, TPS_EXTENSION } from '../../catalog/service-framework.js';
 import { renderViewerPage } from '../viewer/viewer-page.js';
 import { sendServiceKmz } from './kml.route.js';
 import { envelopeJson, isTable, layerSummary } from './layer-json.js';
@@ -65,9 +65,9 @@ export function registerRootRoute({ app, ctx }: RouteContext): void {
     if (f === 'kmz') return sendServiceKmz(request, reply, ctx, service);
     const returnUpdates = params.bool('returnUpdates', false);
     // Extensions depend on the service's products, which change without the definition changing.
-    const extensions = (await tpsEnabled(ctx, service)) ? [TPS_TYPE_NAME] : [];
+    const extensions = resolvedExtensions(service.definition.extensions).filter((e) => e.enabled === 'true').map((e) => e.typeName);
     return sendResource(reply, params,
-      () => (returnUpdates ? { fullExtent: envelopeJson(service.fullExtent(), service.spatialReference) } : { ...rootJson(service, ctx.config.currentVersion), supportedExtensions: extensions.join(',') }),
+      () => (returnUpdates ? { fullExtent: envelopeJson(service.fullExtent(), service.spatialReference) } : { ...rootJson(service, ctx.config.currentVersion), supportedExtensions: extensions.join(', ') }),
       (json) => {
         const url = serviceUrl(ctx, service);
         const body = json as ReturnType<typeof rootJson>;
@@ -79,7 +79,7 @@ export function registerRootRoute({ app, ctx }: RouteContext): void {
             renderProperties(body, ['layers', 'tables']),
             renderLinks('View in', [{ label: 'View in map viewer', href: `${url}?f=jsapi` }, { label: 'Google Earth (KMZ)', href: `${url}?f=kmz` }]),
             renderLinks('Child resources', [{ label: 'Layers', href: `${url}/layers` }, { label: 'Legend', href: `${url}/legend` }]),
-            renderLinks('Extensions', extensions.map((e) => ({ label: e, href: `${url}/exts/${e}` }))),
+            renderLinks('Extensions', extensions.filter((e) => e === TPS_EXTENSION).map((e) => ({ label: e, href: `${url}/exts/${e}` }))),
             renderLinks('Supported operations', [
               ...(service.definition.capabilities.includes('Query') ? [{ label: 'Identify', href: `${url}/identify` }] : []),
               ...(service.definition.capabilities.includes('Data') ? [{ label: 'Find', href: `${url}/find` }] : []),

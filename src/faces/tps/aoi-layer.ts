@@ -8,9 +8,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { MapLayer, MapService } from '../../catalog/map-service.js';
 import { NAME_PATTERN } from '../../catalog/service-definition.js';
-import { clip } from '../../http/arcgis-error.js';
+import { clip, type ArcGisError } from '../../http/arcgis-error.js';
+import { forbidden, SecurityError } from '../../http/authentication.js';
 import type { ServerContext } from '../../http/server.js';
 import { ProductParameterError } from '../../production/production-errors.js';
+import { accessibleService } from '../route-helpers.js';
 
 /** A resolved AOI layer. */
 export interface AoiLayerRef {
@@ -59,10 +61,16 @@ export async function resolveAoiLayer(ctx: ServerContext, request: FastifyReques
   }
   const path = parseLayerPath(url.pathname, ctx.config.instance);
   if (!path) throw fail(`'${clip(url.pathname, 100)}' is not a map service layer URL (/${ctx.config.instance}/rest/services/[folder/]<service>/MapServer/<layerId>)`);
-  const service = await ctx.services.get(path.folder, path.name);
   const label = `${path.folder ? `${path.folder}/` : ''}${path.name}/MapServer`;
-  if (!service || service.definition.public === false) throw fail(`service ${label} not found`);
-  if (service.definition.configuredState === 'STOPPED') throw fail(`service ${label} is not started`);
+  let service: MapService;
+  try {
+    service = await accessibleService(ctx, request.caller, path.folder, path.name);
+  } catch (e) {
+    // The caller may not read the layer (tps.md §10: 403), whether or not they sent a token.
+    if (e instanceof SecurityError) throw forbidden(request.caller);
+    const code = (e as ArcGisError).code;
+    throw fail(code === 500 ? `service ${label} is not started` : `service ${label} not found`);
+  }
   const layer = service.tryLayer(path.layerId);
   if (!layer) throw fail(`layer ${path.layerId} of ${label} not found`);
   if (!layer.source || layer.source.schema.geometryType !== 'esriGeometryPolygon') throw fail(`layer ${path.layerId} of ${label} is not a polygon feature layer`);

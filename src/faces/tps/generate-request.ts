@@ -153,6 +153,6 @@ export async function readGenerateRequest(ctx: ServerContext, request: FastifyRe
       aoiLayerUrl: aoi.url, aoiLayer: { folder: aoi.service.definition.folder, name: aoi.service.definition.serviceName, layerId: aoi.layerId },
       aoiFeatureId: feature?.id ?? null, customAoi, outputType, exportName, outputSettings, jobDate: jobDate.toISOString(), layerExclusion,
     },
-    meta: { serviceKey: target.serviceKey, productName: product.name, productVersion: versionName, user: 'anonymous' },
+    meta: { serviceKey: target.serviceKey, productName: product.name, productVersion: versionName, user: target.user },
   };
 }

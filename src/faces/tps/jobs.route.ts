@@ -94,7 +94,7 @@ export function registerJobsRoutes({ app, ctx }: TpsRouteContext): void {
       const filter: JobFilter = {
         serviceKey: target.serviceKey, kind: 'generateProduct', statusCodes: readStatusCodes(params),
         startDate: readDate(params, 'startDate', false), endDate: readDate(params, 'endDate', true),
-        user: params.get('user'), productName: params.get('productName'),
+        user: target.seesAllJobs ? params.get('user') : target.user, productName: params.get('productName'),
       };
       const { total, jobs } = await ctx.jobs.query(filter, { offset: start - 1, limit: num, withMessages: msgLevel !== undefined });
       const origin = requestOrigin(request, ctx.config.port);

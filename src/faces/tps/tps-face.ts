@@ -8,6 +8,9 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { servicePath } from '../../catalog/service-definition.js';
+import { TPS_OPERATIONS } from '../../catalog/service-framework.js';
+import { forbidden, tokenRequired } from '../../http/authentication.js';
+import { hasPrivilege, type Caller, type Privilege } from '../../security/privileges.js';
 import { ArcGisError } from '../../http/arcgis-error.js';
 import { toArcGisError } from '../../http/error-mapping.js';
 import { renderErrorPage } from '../../http/html/page.js';
@@ -23,7 +26,15 @@ import { registerJobsRoutes } from './jobs.route.js';
 import { registerProductAdminRoutes } from './product-admin.route.js';
 import { registerProductsRoutes } from './products.route.js';
 import { registerRootRoute } from './root.route.js';
-import { TPS_TYPE_NAME, tpsBasePath, tpsEnabled, type TpsRouteContext } from './tps-target.js';
+import { TPS_TYPE_NAME, tpsBasePath, tpsExtension, tpsOperationEnabled, type TpsRouteContext } from './tps-target.js';
+
+const PRODUCT_CHANGES = ['addProduct', 'updateProduct', 'removeProduct'];
+
+/** 499 without a token, 403 without the privilege. */
+function requirePrivilege(caller: Caller | null, privilege: Privilege): void {
+  if (!caller) throw tokenRequired();
+  if (!hasPrivilege(caller.privilege, privilege)) throw forbidden(caller, privilege);
+}
 
 /**
  * tps.md §1: with `f=html` the HTTP status is the error code when that is an HTTP status;
@@ -44,9 +55,21 @@ export const tpsFace: FastifyPluginAsync<{ ctx: ServerContext; alias: boolean }>
   app.setErrorHandler(htmlStatusForProductionCodes);
   app.addHook('preHandler', async (request) => {
     const service = await startedService(ctx, request);
-    if (!(await tpsEnabled(ctx, service))) throw new ArcGisError(400, `The ${TPS_TYPE_NAME} extension is not enabled on this service.`, []);
+    const extension = tpsExtension(service);
+    if (!extension) throw new ArcGisError(400, `The ${TPS_TYPE_NAME} extension is not enabled on this service.`, []);
+    const operation = (request.routeOptions.url ?? '').split('/').pop() ?? '';
+    if ((TPS_OPERATIONS as readonly string[]).includes(operation)) {
+      if (!tpsOperationEnabled(extension, operation)) throw new ArcGisError(400, `The ${operation} operation is not enabled on this service.`, []);
+      // tps.md §1: changing products needs PUBLISH once token security is on.
+      if (PRODUCT_CHANGES.includes(operation) && (await ctx.security.enabled())) requirePrivilege(request.caller, 'PUBLISH');
+    }
     const serviceKey = servicePath(service.definition.folder, service.definition.serviceName);
-    request.tpsTarget = { service, serviceKey, products: new ProductsStore(ctx.store, serviceKey), base: tpsBasePath(ctx, service, alias) };
+    const caller = request.caller;
+    request.tpsTarget = {
+      service, serviceKey, products: new ProductsStore(ctx.store, serviceKey), base: tpsBasePath(ctx, service, alias),
+      user: caller?.username ?? 'anonymous',
+      seesAllJobs: caller ? hasPrivilege(caller.privilege, 'PUBLISH') : !(await ctx.security.enabled()),
+    };
   });
   const routes: TpsRouteContext = { app, ctx };
   registerRootRoute(routes);

@@ -8,12 +8,12 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { MapService } from '../../catalog/map-service.js';
-import { servicePath } from '../../catalog/service-definition.js';
+import { enabledExtension, TPS_EXTENSION, type ServiceExtension } from '../../catalog/service-framework.js';
 import type { ServerContext } from '../../http/server.js';
 import type { ProductsStore } from '../../production/products-store.js';
 
 /** The extension's type name, as service JSON and `supportedExtensions` spell it. */
-export const TPS_TYPE_NAME = 'TopographicProductionServer';
+export const TPS_TYPE_NAME = TPS_EXTENSION;
 
 /** What every route of the face works on. */
 export interface TpsTarget {
@@ -23,6 +23,10 @@ export interface TpsTarget {
   products: ProductsStore;
   /** Path of `<tps>` in the form the request used (canonical or alias), URL-encoded. */
   base: string;
+  /** The job owner name of this caller: the token's user, `anonymous` without one (tps.md §1). */
+  user: string;
+  /** PUBLISH and ADMINISTER callers, and everyone while token security is off, see every job; others their own. */
+  seesAllJobs: boolean;
 }
 
 declare module 'fastify' {
@@ -39,14 +43,14 @@ export function tpsOf(request: FastifyRequest): TpsTarget {
   return request.tpsTarget!;
 }
 
-/**
- * Whether the extension is enabled on a service. Decision: until service definitions carry the
- * `extensions` list of admin.md, a map service has the extension when it holds at least one
- * product (the sample service ships three), so `supportedExtensions` and the face agree.
- */
-export async function tpsEnabled(ctx: ServerContext, service: MapService): Promise<boolean> {
-  const key = servicePath(service.definition.folder, service.definition.serviceName);
-  return (await ctx.store.listProducts(key)).length > 0;
+/** The production extension of a service when it is enabled (admin.md §7), else null. */
+export function tpsExtension(service: MapService): ServiceExtension | null {
+  return enabledExtension(service.definition.extensions, TPS_TYPE_NAME);
+}
+
+/** Whether `operation` (addProduct, calculateExtent, …) is among the extension's enabled capabilities. */
+export function tpsOperationEnabled(extension: ServiceExtension, operation: string): boolean {
+  return extension.capabilities.split(',').map((c) => c.trim()).includes(operation);
 }
 
 /** `<tps>` of a service, canonical or alias form. */

@@ -74,25 +74,26 @@ export function renderLinks(heading: string, links: Crumb[]): string {
 export interface FormField {
   name: string;
   label?: string;
-  kind?: 'text' | 'textarea' | 'select';
+  kind?: 'text' | 'textarea' | 'select' | 'password';
   options?: string[];
   value?: string;
 }
 
 /** An HTML form that runs an operation; `f` chooses the answer's format. */
-export function renderForm(action: string, fields: FormField[], formats: string[] = ['html', 'json', 'pjson']): string {
+export function renderForm(action: string, fields: FormField[], formats: string[] = ['html', 'json', 'pjson'], postOnly = false): string {
   const row = (f: FormField) => {
     const label = escapeHtml(f.label ?? f.name);
     const value = escapeHtml(f.value ?? '');
     let input: string;
     if (f.kind === 'textarea') input = `<textarea name="${escapeHtml(f.name)}" rows="3">${value}</textarea>`;
     else if (f.kind === 'select') input = `<select name="${escapeHtml(f.name)}">${(f.options ?? []).map((o) => `<option${o === f.value ? ' selected' : ''}>${escapeHtml(o)}</option>`).join('')}</select>`;
-    else input = `<input type="text" name="${escapeHtml(f.name)}" value="${value}">`;
+    else input = `<input type="${f.kind === 'password' ? 'password' : 'text'}" name="${escapeHtml(f.name)}" value="${value}">`;
     return `<tr><td><label>${label}:</label></td><td>${input}</td></tr>`;
   };
   const all = [...fields, { name: 'f', label: 'Format', kind: 'select' as const, options: formats, value: 'html' }];
-  return `<form action="${escapeHtml(action)}" method="get"><table class="form">${all.map(row).join('')}
-<tr><td></td><td><input type="submit" value="Run (GET)"> <input type="submit" formmethod="post" value="Run (POST)"></td></tr></table></form>`;
+  const buttons = postOnly ? '<input type="submit" value="Run (POST)">' : '<input type="submit" value="Run (GET)"> <input type="submit" formmethod="post" value="Run (POST)">';
+  return `<form action="${escapeHtml(action)}" method="${postOnly ? 'post' : 'get'}"><table class="form">${all.map(row).join('')}
+<tr><td></td><td>${buttons}</td></tr></table></form>`;
 }
 
 export function renderErrorPage(code: number, message: string, details: string[]): string {

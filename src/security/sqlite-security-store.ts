@@ -1,0 +1,270 @@
+/**
+ * The embedded security store: users, roles, service permissions, shared settings, secrets and
+ * the audit log in a SQLite file (`security.sqlite`). Tables are created when missing each time
+ * the file is opened, so a file written by an older Quadrangle gains newer tables on first open.
+ * @module security/sqlite-security-store
+ */
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { EVERYONE } from './access-policy.js';
+import { isPrivilege, type Privilege } from './privileges.js';
+import {
+  SecurityStoreError,
+  type AuditEntry, type Page, type PermissionRecord, type RoleRecord, type SecurityStore, type UserRecord, type UserSummary,
+} from './security-store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  username TEXT PRIMARY KEY,
+  fullname TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  disabled INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT NOT NULL,
+  password_changed_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS roles (
+  rolename TEXT PRIMARY KEY,
+  description TEXT NOT NULL DEFAULT '',
+  privilege TEXT NOT NULL DEFAULT 'ACCESS'
+);
+CREATE TABLE IF NOT EXISTS role_members (
+  rolename TEXT NOT NULL,
+  username TEXT NOT NULL,
+  PRIMARY KEY (rolename, username)
+);
+CREATE INDEX IF NOT EXISTS role_members_by_user ON role_members (username);
+CREATE TABLE IF NOT EXISTS permissions (
+  resource TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  is_allowed INTEGER NOT NULL,
+  PRIMARY KEY (resource, principal)
+);
+CREATE INDEX IF NOT EXISTS permissions_by_principal ON permissions (principal);
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  details TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_by_target ON audit (target, time);`;
+
+interface UserRow {
+  username: string; fullname: string; description: string; email: string; disabled: number;
+  password_hash: string; password_changed_at: number;
+}
+interface RoleRow { rolename: string; description: string; privilege: string }
+
+const userExists = (name: string) => new SecurityStoreError(`User '${name}' already exists.`);
+const noUser = (name: string) => new SecurityStoreError(`User '${name}' does not exist.`);
+const roleExists = (name: string) => new SecurityStoreError(`Role '${name}' already exists.`);
+const noRole = (name: string) => new SecurityStoreError(`Role '${name}' does not exist.`);
+
+function checkPrivilege(privilege: string): asserts privilege is Privilege {
+  if (!isPrivilege(privilege)) throw new SecurityStoreError(`Invalid privilege '${privilege}'. Use ADMINISTER, PUBLISH or ACCESS.`);
+}
+
+/** A clear-text password must never reach the table, whoever calls the store. */
+function checkHash(hash: string): void {
+  if (!/^scrypt\$/.test(hash)) throw new SecurityStoreError('passwordHash must be a salted hash (security/password-hash), never a password.');
+}
+
+function pageBounds(startIndex: number, pageSize: number): [offset: number, limit: number] {
+  const offset = Number.isFinite(startIndex) ? Math.max(0, Math.floor(startIndex)) : 0;
+  const size = Number.isFinite(pageSize) ? Math.max(0, Math.floor(pageSize)) : 0;
+  return [offset, size];
+}
+
+const toRole = (r: RoleRow): RoleRecord => ({ rolename: r.rolename, description: r.description, privilege: r.privilege as Privilege });
+
+export class SqliteSecurityStore implements SecurityStore {
+  private readonly db: Database.Database;
+  private readonly now: () => number;
+
+  /** Opens (creating when needed) the store at `path`. `now` stamps password changes. */
+  constructor(path: string, options: { now?: () => number } = {}) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.now = options.now ?? Date.now;
+  }
+
+  private hasUser(username: string): boolean {
+    return this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined;
+  }
+
+  private hasRole(rolename: string): boolean {
+    return this.db.prepare('SELECT 1 FROM roles WHERE rolename = ?').get(rolename) !== undefined;
+  }
+
+  async addUser(user: Omit<UserRecord, 'disabled' | 'passwordChangedAt'> & { disabled?: boolean }): Promise<void> {
+    checkHash(user.passwordHash);
+    const info = this.db.prepare(`INSERT OR IGNORE INTO users (username, fullname, description, email, disabled, password_hash, password_changed_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .run(user.username, user.fullname ?? '', user.description ?? '', user.email ?? '', user.disabled ? 1 : 0, user.passwordHash, this.now());
+    if (info.changes === 0) throw userExists(user.username);
+  }
+
+  async updateUser(username: string, changes: Partial<Omit<UserRecord, 'username' | 'passwordChangedAt'>>): Promise<void> {
+    const sets: string[] = [];
+    const values: (string | number)[] = [];
+    if (changes.fullname !== undefined) { sets.push('fullname = ?'); values.push(changes.fullname); }
+    if (changes.description !== undefined) { sets.push('description = ?'); values.push(changes.description); }
+    if (changes.email !== undefined) { sets.push('email = ?'); values.push(changes.email); }
+    if (changes.disabled !== undefined) { sets.push('disabled = ?'); values.push(changes.disabled ? 1 : 0); }
+    if (changes.passwordHash !== undefined) {
+      checkHash(changes.passwordHash);
+      sets.push('password_hash = ?', 'password_changed_at = ?');
+      values.push(changes.passwordHash, this.now());
+    }
+    if (sets.length === 0) {
+      if (!this.hasUser(username)) throw noUser(username);
+      return;
+    }
+    const info = this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE username = ?`).run(...values, username);
+    if (info.changes === 0) throw noUser(username);
+  }
+
+  async removeUser(username: string): Promise<void> {
+    this.db.transaction(() => {
+      if (this.db.prepare('DELETE FROM users WHERE username = ?').run(username).changes === 0) throw noUser(username);
+      this.db.prepare('DELETE FROM role_members WHERE username = ?').run(username);
+    })();
+  }
+
+  async getUser(username: string): Promise<UserRecord | null> {
+    const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    return r ? {
+      username: r.username, fullname: r.fullname, description: r.description, email: r.email, disabled: r.disabled !== 0,
+      passwordHash: r.password_hash, passwordChangedAt: r.password_changed_at,
+    } : null;
+  }
+
+  async listUsers(startIndex: number, pageSize: number): Promise<Page<UserSummary>> {
+    const [offset, size] = pageBounds(startIndex, pageSize);
+    const rows = this.db.prepare('SELECT username, fullname, description, email, disabled FROM users ORDER BY username LIMIT ? OFFSET ?')
+      .all(size + 1, offset) as UserRow[];
+    return {
+      items: rows.slice(0, size).map((r) => ({ username: r.username, fullname: r.fullname, description: r.description, email: r.email, disabled: r.disabled !== 0 })),
+      hasMore: rows.length > size,
+    };
+  }
+
+  async countUsers(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  async addRole(role: { rolename: string; description?: string }): Promise<void> {
+    const info = this.db.prepare(`INSERT OR IGNORE INTO roles (rolename, description, privilege) VALUES (?, ?, 'ACCESS')`).run(role.rolename, role.description ?? '');
+    if (info.changes === 0) throw roleExists(role.rolename);
+  }
+
+  async removeRole(rolename: string): Promise<void> {
+    this.db.transaction(() => {
+      if (this.db.prepare('DELETE FROM roles WHERE rolename = ?').run(rolename).changes === 0) throw noRole(rolename);
+      this.db.prepare('DELETE FROM role_members WHERE rolename = ?').run(rolename);
+      this.db.prepare('DELETE FROM permissions WHERE principal = ?').run(rolename);
+    })();
+  }
+
+  async getRole(rolename: string): Promise<RoleRecord | null> {
+    const r = this.db.prepare('SELECT rolename, description, privilege FROM roles WHERE rolename = ?').get(rolename) as RoleRow | undefined;
+    return r ? toRole(r) : null;
+  }
+
+  async listRoles(startIndex: number, pageSize: number): Promise<Page<RoleRecord>> {
+    const [offset, size] = pageBounds(startIndex, pageSize);
+    const rows = this.db.prepare('SELECT rolename, description, privilege FROM roles ORDER BY rolename LIMIT ? OFFSET ?').all(size + 1, offset) as RoleRow[];
+    return { items: rows.slice(0, size).map(toRole), hasMore: rows.length > size };
+  }
+
+  async addUsersToRole(rolename: string, usernames: string[]): Promise<void> {
+    this.db.transaction(() => {
+      if (!this.hasRole(rolename)) throw noRole(rolename);
+      for (const u of usernames) if (!this.hasUser(u)) throw noUser(u);
+      const add = this.db.prepare('INSERT OR IGNORE INTO role_members (rolename, username) VALUES (?, ?)');
+      for (const u of usernames) add.run(rolename, u);
+    })();
+  }
+
+  async removeUsersFromRole(rolename: string, usernames: string[]): Promise<void> {
+    this.db.transaction(() => {
+      if (!this.hasRole(rolename)) throw noRole(rolename);
+      for (const u of usernames) if (!this.hasUser(u)) throw noUser(u);
+      const remove = this.db.prepare('DELETE FROM role_members WHERE rolename = ? AND username = ?');
+      for (const u of usernames) remove.run(rolename, u);
+    })();
+  }
+
+  /** The user's roles by name; an unknown user throws "User 'x' does not exist.". */
+  async rolesForUser(username: string): Promise<RoleRecord[]> {
+    const rows = this.db.prepare(`SELECT r.rolename, r.description, r.privilege FROM role_members m JOIN roles r ON r.rolename = m.rolename
+      WHERE m.username = ? ORDER BY r.rolename`).all(username) as RoleRow[];
+    if (rows.length === 0 && !this.hasUser(username)) throw noUser(username);
+    return rows.map(toRole);
+  }
+
+  async assignPrivilege(rolename: string, privilege: Privilege): Promise<void> {
+    checkPrivilege(privilege);
+    if (this.db.prepare('UPDATE roles SET privilege = ? WHERE rolename = ?').run(privilege, rolename).changes === 0) throw noRole(rolename);
+  }
+
+  async rolesByPrivilege(privilege: Privilege): Promise<string[]> {
+    checkPrivilege(privilege);
+    return (this.db.prepare('SELECT rolename FROM roles WHERE privilege = ? ORDER BY rolename').all(privilege) as { rolename: string }[]).map((r) => r.rolename);
+  }
+
+  /** esriEveryone first, then roles by name. */
+  async getPermissions(resource: string): Promise<PermissionRecord[]> {
+    const rows = this.db.prepare(`SELECT principal, is_allowed FROM permissions WHERE resource = ? ORDER BY principal <> ?, principal`)
+      .all(resource, EVERYONE) as { principal: string; is_allowed: number }[];
+    return rows.map((r) => ({ principal: r.principal, isAllowed: r.is_allowed !== 0 }));
+  }
+
+  async setPermission(resource: string, principal: string, isAllowed: boolean): Promise<void> {
+    this.db.transaction(() => {
+      if (principal !== EVERYONE && !this.hasRole(principal)) throw noRole(principal);
+      this.db.prepare(`INSERT INTO permissions (resource, principal, is_allowed) VALUES (?, ?, ?)
+        ON CONFLICT (resource, principal) DO UPDATE SET is_allowed = excluded.is_allowed`).run(resource, principal, isAllowed ? 1 : 0);
+    })();
+  }
+
+  async removePermissions(resource: string): Promise<void> {
+    this.db.prepare('DELETE FROM permissions WHERE resource = ?').run(resource);
+  }
+
+  async getSetting(name: string): Promise<string | null> {
+    const r = this.db.prepare('SELECT value FROM settings WHERE name = ?').get(name) as { value: string } | undefined;
+    return r ? r.value : null;
+  }
+
+  async setSetting(name: string, value: string): Promise<void> {
+    this.db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run(name, value);
+  }
+
+  async secret(name: string, bytes: number): Promise<Buffer> {
+    // INSERT OR IGNORE: when two processes race on first use, both read the one that won.
+    this.db.prepare('INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)').run(name, randomBytes(bytes));
+    return Buffer.from((this.db.prepare('SELECT value FROM secrets WHERE name = ?').get(name) as { value: Buffer }).value);
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.db.prepare('INSERT INTO audit (time, user, action, target, details) VALUES (?, ?, ?, ?, ?)')
+      .run(entry.time, entry.user, entry.action, entry.target, entry.details ?? '');
+  }
+
+  /** Newest first; every matching entry when `limit` is not given. */
+  async listAudit(options: { target?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+    const limit = options.limit === undefined || !Number.isFinite(options.limit) ? -1 : Math.max(0, Math.floor(options.limit));
+    const where = options.target === undefined ? '' : 'WHERE target = ?';
+    const params: (string | number)[] = options.target === undefined ? [limit] : [options.target, limit];
+    return this.db.prepare(`SELECT time, user, action, target, details FROM audit ${where} ORDER BY time DESC, id DESC LIMIT ?`).all(...params) as AuditEntry[];
+  }
+
+  async close(): Promise<void> { this.db.close(); }
+}
