@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { CatalogStore } from '../catalog/catalog-store.js';
-import { validateServiceDefinition } from '../catalog/service-definition.js';
+import { servicePath, validateServiceDefinition } from '../catalog/service-definition.js';
 import { ServiceManager } from '../catalog/service-manager.js';
 import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
 import type { QuadrangleConfig } from '../config/config.js';
@@ -61,6 +61,15 @@ export async function ensureSampleService(config: QuadrangleConfig, store: Catal
   log(`Published ${def.folder}/${def.serviceName}/MapServer`);
 }
 
+/** Keys (`folder/name`) of the stopped services, whose queued jobs wait (admin.md §10). */
+async function stoppedServices(store: CatalogStore): Promise<string[]> {
+  const keys: string[] = [];
+  for (const folder of ['', ...(await store.listFolders())]) {
+    for (const { definition: d } of await store.listServices(folder)) if (d.configuredState === 'STOPPED') keys.push(servicePath(folder, d.serviceName));
+  }
+  return keys;
+}
+
 /** Starts the server; resolves once it listens. */
 export async function startQuadrangle(config: QuadrangleConfig, log: Log = () => {}): Promise<RunningQuadrangle> {
   mkdirSync(config.dataDir, { recursive: true });
@@ -86,6 +95,7 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
   const jobs = new JobEngine({
     store: new SqliteJobStore(join(config.dataDir, 'jobs.sqlite')), workerScript: new URL('../production/product-worker.ts', import.meta.url),
     concurrency: config.jobWorkers, outputDir: join(config.dataDir, 'jobs'),
+    heldServices: () => stoppedServices(store),
   });
   await jobs.start();
   const admin = new ServiceAdmin({ store, services, pools, security: security.store, jobs, dataDir: config.dataDir });

@@ -68,6 +68,8 @@ export interface JobEngineOptions {
   onFinished?: (job: JobRecord) => void;
   /** Store or file-system failures the engine survives. [process warning] */
   onError?: (error: unknown) => void;
+  /** Service keys whose queued jobs wait (stopped services); asked before each round of claims. [none] */
+  heldServices?: () => Promise<readonly string[]>;
 }
 
 /** Who and what a job is for. */
@@ -341,8 +343,9 @@ export class JobEngine {
     const fill = async (): Promise<void> => {
       do {
         this.pumpAgain = false;
+        const held = this.runningCount < this.concurrency ? (await this.options.heldServices?.()) ?? [] : [];
         while (!this.closed && this.runningCount < this.concurrency) {
-          const job = await this.store.claimNext(Date.now());
+          const job = await this.store.claimNext(Date.now(), held);
           if (!job) break;
           await this.launch(job);
         }

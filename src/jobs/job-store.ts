@@ -65,8 +65,9 @@ export interface JobStore {
   /**
    * Atomically takes the job waiting longest (submission order) for a worker: Waiting becomes InProgress (with
    * `started` set to `now` unless set), ResumePending becomes Resumed. Null when none waits.
+   * Jobs of the services in `heldServiceKeys` (stopped services) are left waiting.
    */
-  claimNext(now: number): Promise<JobRecord | null>;
+  claimNext(now: number, heldServiceKeys?: readonly string[]): Promise<JobRecord | null>;
   /** Jobs in any of these states, oldest first, without messages (recovery after a restart). */
   listByStatus(statusCodes: readonly JobStatusCode[]): Promise<JobRecord[]>;
   /** Removes a job and its messages; false when there was none. */

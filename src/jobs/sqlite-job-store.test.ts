@@ -76,6 +76,17 @@ describe('SqliteJobStore', () => {
     await store.close();
   });
 
+  it('leaves the jobs of held (stopped) services waiting', async () => {
+    const store = openStore();
+    const held = record({ statusCode: JOB_STATUS.Waiting, submitted: 1, serviceKey: 'Topo/Stopped' });
+    const free = record({ statusCode: JOB_STATUS.Waiting, submitted: 2, serviceKey: 'Topo/Running' });
+    for (const j of [held, free]) await store.insert(j);
+    assert.equal((await store.claimNext(10, ['Topo/Stopped']))?.jobId, free.jobId);
+    assert.equal(await store.claimNext(20, ['Topo/Stopped']), null);
+    assert.equal((await store.claimNext(30))?.jobId, held.jobId, 'claimed once its service is no longer held');
+    await store.close();
+  });
+
   it('queries by status, dates, user, product and service, newest first, with paging and a total', async () => {
     const store = openStore();
     const jobs: JobRecord[] = [];

@@ -170,8 +170,14 @@ export class SqliteJobStore implements JobStore {
     return { total, jobs: rows.map((r) => this.toRecord(r, page.withMessages ?? false)) };
   }
 
-  async claimNext(now: number): Promise<JobRecord | null> {
-    const claimed = this.statements.claim.get(now, now) as { job_id: string } | undefined;
+  async claimNext(now: number, heldServiceKeys: readonly string[] = []): Promise<JobRecord | null> {
+    const claimed = (heldServiceKeys.length === 0
+      ? this.statements.claim.get(now, now)
+      : this.db.prepare(`UPDATE jobs SET status = CASE status WHEN ${JOB_STATUS.ResumePending} THEN ${JOB_STATUS.Resumed} ELSE ${JOB_STATUS.InProgress} END,
+          started = COALESCE(started, ?), updated = ?
+          WHERE job_id = (SELECT job_id FROM jobs WHERE status IN (${JOB_STATUS.Waiting}, ${JOB_STATUS.ResumePending})
+            AND service_key NOT IN (${heldServiceKeys.map(() => '?').join(', ')}) ORDER BY submitted, rowid LIMIT 1)
+          RETURNING job_id`).get(now, now, ...heldServiceKeys)) as { job_id: string } | undefined;
     return claimed ? this.get(claimed.job_id) : null;
   }
 

@@ -248,6 +248,45 @@ describe('Administration and security', () => {
     assert.equal((await getJson(ms)).layers.length > 0, true);
   });
 
+  it('switches the production extension and its operations with the service JSON', async () => {
+    const json = await adminPost('/services/Topo/SampleRegion.MapServer');
+    const tpsExt = json.extensions.find((e: any) => e.typeName === 'TopographicProductionServer');
+    assert.equal(tpsExt.enabled, 'true');
+    const tps = `${server.base}/services/Topo/SampleRegion/TopographicProductionServer`;
+    const aoiLayer = `${server.url}/arcgis/rest/services/Topo/SampleRegion/MapServer/15`;
+    const edit = (extensions: unknown) => adminPost('/services/Topo/SampleRegion.MapServer/edit', { service: JSON.stringify({ ...json, extensions }) });
+    assert.deepEqual(await edit(json.extensions.map((e: any) => (e === tpsExt ? { ...e, capabilities: 'generateProduct,calculateExtent' } : e))), { status: 'success' });
+    assert.deepEqual((await getJson(tps)).operations, ['calculateExtent', 'generateProduct']);
+    assert.deepEqual((await getJson(`${tps}/removeProduct`, { productName: 'TM50' })).error.message, 'The removeProduct operation is not enabled on this service.');
+    assert.equal((await edit([{ ...tpsExt, capabilities: 'deleteEverything' }])).messages[0], "extensions[0].capabilities: 'deleteEverything' is not one of addProduct, calculateExtent, generateProduct, removeProduct, updateProduct");
+    assert.deepEqual(await edit([{ ...tpsExt, enabled: 'false' }]), { status: 'success' });
+    assert.equal((await getJson(tps)).error.message, 'The TopographicProductionServer extension is not enabled on this service.');
+    assert.equal((await getJson(`${server.base}/services/Topo/SampleRegion/MapServer`)).supportedExtensions, '');
+    assert.deepEqual(await edit(json.extensions), { status: 'success' });
+
+    // Jobs carry the token's user; a user holding only ACCESS sees their own.
+    const submitted = await post(`${tps}/generateProduct`, { productName: 'TM50', productVersion: 'TDS_7_1', aoiLayer, aoiFeatureId: 8, outputType: 'pdf' });
+    assert.ok(submitted.jobId, JSON.stringify(submitted));
+    const viewer = await token('viewer', 'viewer-pass-1');
+    assert.equal((await getJson(`${tps}/jobs/job/${submitted.jobId}`, { token: viewer })).error.code, 400);
+    assert.deepEqual((await getJson(`${tps}/jobs/query`, { token: viewer })).jobs, []);
+    const all = await getJson(`${tps}/jobs/query`, { token: admin });
+    assert.equal(all.jobs.find((j: any) => j.jobId === submitted.jobId)?.user, 'anonymous');
+    const own = await post(`${tps}/generateProduct`, { productName: 'TM50', productVersion: 'TDS_7_1', aoiLayer, aoiFeatureId: 8, outputType: 'pdf', token: viewer });
+    assert.equal((await getJson(`${tps}/jobs/job/${own.jobId}`, { token: viewer })).user, 'viewer');
+    for (const id of [submitted.jobId, own.jobId]) await getJson(`${tps}/jobs/cancel`, { jobId: id, token: admin });
+  });
+
+  it('refuses generateKml on a secured service, as KML clients cannot send tokens', async () => {
+    const ms = `${server.base}/services/Topo/SampleRegion/MapServer`;
+    const open = await fetch(`${ms}/generateKml?docName=x&layers=0&f=kmz`);
+    assert.equal(open.headers.get('content-type'), 'application/vnd.google-earth.kmz');
+    await adminPost('/services/Topo/SampleRegion.MapServer/permissions/add', { principal: 'esriEveryone', isAllowed: false });
+    const refused = await getJson(`${ms}/generateKml`, { docName: 'x', layers: '0', token: admin });
+    assert.deepEqual(refused.error, { code: 400, message: 'generateKml is not available for secured services', details: [] });
+    await adminPost('/services/Topo/SampleRegion.MapServer/permissions/add', { principal: 'esriEveryone', isAllowed: true });
+  });
+
   it('answers busy when a pool of one is taken for longer than maxWaitTime', async () => {
     const json = await adminPost('/services/Topo/SampleRegion.MapServer');
     assert.deepEqual(await adminPost('/services/Topo/SampleRegion.MapServer/edit', { service: JSON.stringify({ ...json, minInstancesPerNode: 1, maxInstancesPerNode: 1, maxWaitTime: 1 }) }), { status: 'success' });

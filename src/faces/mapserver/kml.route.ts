@@ -14,6 +14,7 @@ import { renderForm, renderPage } from '../../http/html/page.js';
 import type { RequestParams } from '../../http/request-params.js';
 import { resolveFormat, sendHtml } from '../../http/respond.js';
 import type { ServerContext } from '../../http/server.js';
+import { isSecured } from '../../security/access-policy.js';
 import { getAndPost, requestOrigin } from '../route-helpers.js';
 import { type KmlLink, kmz, networkLinkKml } from './kml-document.js';
 import { OVERLAY_FORMATS, overlayKmz, sendKmz } from './kmz-overlay.js';
@@ -103,6 +104,10 @@ export function registerKmlRoutes({ app, ctx }: RouteContext): void {
   getAndPost(app, '/generateKml', async (request, reply, params) => {
     const service = serviceOf(request);
     requireCapability(service, 'Map');
+    // KML clients cannot send tokens (mapserver.md §9).
+    if (await isSecured(ctx.security.store, service.definition.folder, service.definition.serviceName)) {
+      throw new ArcGisError(400, 'generateKml is not available for secured services', []);
+    }
     const format = resolveFormat(params, ['html', 'kmz'] as const, 'html');
     const url = `${serviceUrl(ctx, service)}/generateKml`;
     if (format === 'html' && !params.has('docName') && !params.has('layers')) {
