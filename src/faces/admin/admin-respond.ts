@@ -9,7 +9,7 @@ import { AdminError } from '../../admin/admin-error.js';
 import { ArcGisError } from '../../http/arcgis-error.js';
 import { SecurityError } from '../../http/authentication.js';
 import { toArcGisError } from '../../http/error-mapping.js';
-import { escapeHtml, renderForm, renderLinks, renderPage, renderValue, type FormField } from '../../http/html/page.js';
+import { escapeHtml, renderLinks, renderPage, renderValue } from '../../http/html/page.js';
 import { RequestParams } from '../../http/request-params.js';
 import { resolveFormat, sendHtml, sendJson } from '../../http/respond.js';
 import { SecurityStoreError } from '../../security/security-store.js';
@@ -18,10 +18,8 @@ export interface AdminPage {
   title: string;
   /** Path below the admin root, for breadcrumbs and links. */
   path: string;
-  /** Child resources and operations, as paths relative to this page. */
+  /** Child resources, as paths relative to this page (operations are POST calls, not links). */
   children?: string[];
-  /** The operation forms shown on the page (POST). */
-  forms?: { name: string; fields: FormField[] }[];
 }
 
 /** A resource or an operation's answer. */
@@ -35,8 +33,7 @@ export function sendAdmin(reply: FastifyReply, params: RequestParams, base: stri
     title: page.title, breadcrumbs: crumbs, jsonHref: `${here}?f=pjson`,
     body: [
       renderValue(body),
-      ...(page.children?.length ? [renderLinks('Child resources and operations', page.children.map((c) => ({ label: c, href: `${here}/${c}` })))] : []),
-      ...(page.forms ?? []).map((f) => `<h3>${escapeHtml(f.name)}</h3>${renderForm(`${here}/${f.name}`, f.fields, ['html', 'json', 'pjson'], true)}`),
+      ...(page.children?.length ? [renderLinks('Child resources', page.children.map((c) => ({ label: c, href: `${here}/${c}` })))] : []),
     ],
   }));
 }

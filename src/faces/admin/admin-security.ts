@@ -169,7 +169,7 @@ export function resolveSecurityRoute(path: string[]): AdminRoute | null {
   const entries = GROUPS[group];
   if (!entries || extra.length) return null;
   if (op === undefined) {
-    return { privilege: 'ADMINISTER', page: { title: group, path: `security/${group}`, children: Object.keys(entries) }, handle: async () => ({ operations: Object.keys(entries) }) };
+    return { privilege: 'ADMINISTER', page: { title: group, path: `security/${group}` }, handle: async () => ({ operations: Object.keys(entries) }) };
   }
   const entry = Object.hasOwn(entries, op) ? entries[op] : undefined;
   if (!entry) return null;

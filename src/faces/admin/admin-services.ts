@@ -55,7 +55,7 @@ function folderRoute(folder: string, rest: string[]): AdminRoute | null {
   };
   if (op === '') {
     return {
-      privilege: 'PUBLISH', page: { title: folder ? `Folder ${folder}` : 'Services', path, children: [...(folder ? [] : ['createFolder']), 'createService', ...(folder ? ['permissions'] : [])] },
+      privilege: 'PUBLISH', page: { title: folder ? `Folder ${folder}` : 'Services', path, children: folder ? ['permissions'] : [] },
       handle: async (call) => { await requireFolder(call); return folderListing(call, folder); },
     };
   }
@@ -86,7 +86,7 @@ function folderRoute(folder: string, rest: string[]): AdminRoute | null {
 function permissionsRoute(resource: string, target: string, path: string, add: boolean): AdminRoute {
   if (!add) {
     return {
-      privilege: 'ADMINISTER', page: { title: `Permissions of ${target}`, path, children: ['add'] },
+      privilege: 'ADMINISTER', page: { title: `Permissions of ${target}`, path },
       handle: async (call) => {
         const [folder, name] = splitTarget(target);
         const list = name ? await effectivePermissions(call.ctx.security.store, folder, name) : await call.ctx.security.store.getPermissions(resource);
@@ -139,7 +139,7 @@ function itemInfoOf(def: ServiceDefinition): ServiceItemInfo & { name: string; t
   return { name: def.serviceName, type: 'Map Service', title: def.serviceName, summary: '', description: def.description ?? '', tags: [], thumbnail: '', ...def.itemInfo };
 }
 
-const SERVICE_CHILDREN = ['status', 'statistics', 'iteminfo', 'lifecycleinfos', 'permissions', 'start', 'stop', 'edit', 'delete'];
+const SERVICE_CHILDREN = ['status', 'statistics', 'iteminfo', 'lifecycleinfos', 'permissions'];
 
 /** Routes of one service. */
 function serviceRoute(folder: string, name: string, type: string, rest: string[]): AdminRoute | null {
@@ -167,7 +167,7 @@ function serviceRoute(folder: string, name: string, type: string, rest: string[]
     case 'delete': return operation('Delete', (c) => c.ctx.admin.delete(folder, name, user(c)));
     case 'status': return resource('Status of ', (c) => c.ctx.admin.status(folder, name));
     case 'statistics': return resource('Statistics of ', (c, d) => statisticsOf(c, folder, d));
-    case 'iteminfo': return resource('Item information of ', (_c, d) => itemInfoOf(d), ['edit']);
+    case 'iteminfo': return resource('Item information of ', (_c, d) => itemInfoOf(d));
     case 'iteminfo/edit': return operation('Edit item information of', async (c) => {
       const info = jsonParam(c, 'serviceItemInfo');
       const problems: string[] = [];
