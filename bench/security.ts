@@ -90,15 +90,16 @@ function wrkMs(text: string): number {
 
 interface Row { name: string; rps: number; p50: number; p99: number; errors: number }
 
+/** Loads `url` at 16 connections; slow exports must not hit wrk's default 2 s timeout, which drops their work. */
 async function load(name: string, url: string, headers: Record<string, string>, seconds: number = DURATION): Promise<Row> {
   if (hasWrk) {
     const h = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
-    const out = execFileSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...h, url]).toString();
+    const out = execFileSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--timeout', '60s', '--latency', ...h, url]).toString();
     const line = (re: RegExp) => re.exec(out)?.[1] ?? '';
-    const errors = Number(line(/Non-2xx or 3xx responses: (\d+)/) || 0) + Number(line(/Socket errors: connect (\d+)/) || 0);
+    const errors = Number(line(/Non-2xx or 3xx responses: (\d+)/) || 0) + Number(line(/Socket errors: connect (\d+)/) || 0) + Number(line(/Socket errors:.*timeout (\d+)/) || 0);
     return { name, rps: Number(line(/Requests\/sec:\s+([\d.]+)/)), p50: wrkMs(line(/\s50%\s+(\S+)/)), p99: wrkMs(line(/\s99%\s+(\S+)/)), errors };
   }
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers });
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, timeout: 60, headers });
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
