@@ -184,9 +184,11 @@ for (const t of timings) console.log(`| ${t.name} | ${t.meanUs.toFixed(1)} | ${t
 const { rows, exportNote } = await overHttp();
 console.log(`\nOver HTTP, one server process with a primary administrator, ${hasWrk ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${DURATION} s each; token as \`Authorization: Bearer\`, bound to the request address; export ${exportNote}:\n`);
 console.log('| request | req/s | vs (a) | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|');
+/** One decimal below 100, whole numbers with thousands separators above. */
+const num = (v: number): string => v.toLocaleString('en', { minimumFractionDigits: v < 100 ? 1 : 0, maximumFractionDigits: v < 100 ? 1 : 0 });
 let base = rows[0]!;
 for (const r of rows) {
   if (r.name.includes('(a) ')) base = r;
   const change = r === base ? '' : `${((r.rps / base.rps - 1) * 100).toFixed(1)} %`;
-  console.log(`| ${r.name} | ${r.rps.toFixed(r.rps < 100 ? 1 : 0)} | ${change} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} |`);
+  console.log(`| ${r.name} | ${num(r.rps)} | ${change} | ${num(r.p50)} | ${num(r.p99)} | ${r.errors} |`);
 }
