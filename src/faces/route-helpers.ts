@@ -42,7 +42,8 @@ export async function accessibleService(ctx: ServerContext, caller: Caller | nul
   const service = await ctx.services.get(folder, name);
   const label = `${folder ? `${folder}/` : ''}${name}/MapServer`;
   if (!service || (service.definition.private && !(caller && hasPrivilege(caller.privilege, 'ADMINISTER')))) throw new ArcGisError(404, `Service ${label} not found`, []);
-  const access = await serviceAccess(ctx.security.store, caller, folder, name);
+  // Permissions can only be granted once a user exists; until then every service is open.
+  const access = (await ctx.security.enabled()) ? await serviceAccess(ctx.security.store, caller, folder, name) : 'allowed';
   if (access === 'token-required') throw tokenRequired();
   if (access === 'forbidden') throw forbidden(caller);
   if (service.definition.configuredState === 'STOPPED') throw new ArcGisError(500, `Service ${label} not started`, []);

@@ -42,6 +42,7 @@ export const requestLogSerializers = {
 export function registerRequestLog(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id); });
   app.addHook('onResponse', async (request, reply) => {
+    if (!(request.log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('info')) return;
     request.log.info({
       method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode,
       ...(reply.arcgisErrorCode ? { arcgisError: reply.arcgisErrorCode } : {}),

@@ -94,17 +94,26 @@ export class SqliteSecurityStore implements SecurityStore {
     this.now = options.now ?? Date.now;
   }
 
+  /** Statements prepared once: the token check reads the store on every request. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
+
   private hasUser(username: string): boolean {
-    return this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined;
+    return this.sql('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined;
   }
 
   private hasRole(rolename: string): boolean {
-    return this.db.prepare('SELECT 1 FROM roles WHERE rolename = ?').get(rolename) !== undefined;
+    return this.sql('SELECT 1 FROM roles WHERE rolename = ?').get(rolename) !== undefined;
   }
 
   async addUser(user: Omit<UserRecord, 'disabled' | 'passwordChangedAt'> & { disabled?: boolean }): Promise<void> {
     checkHash(user.passwordHash);
-    const info = this.db.prepare(`INSERT OR IGNORE INTO users (username, fullname, description, email, disabled, password_hash, password_changed_at)
+    const info = this.sql(`INSERT OR IGNORE INTO users (username, fullname, description, email, disabled, password_hash, password_changed_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`)
       .run(user.username, user.fullname ?? '', user.description ?? '', user.email ?? '', user.disabled ? 1 : 0, user.passwordHash, this.now());
     if (info.changes === 0) throw userExists(user.username);
@@ -126,19 +135,19 @@ export class SqliteSecurityStore implements SecurityStore {
       if (!this.hasUser(username)) throw noUser(username);
       return;
     }
-    const info = this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE username = ?`).run(...values, username);
+    const info = this.sql(`UPDATE users SET ${sets.join(', ')} WHERE username = ?`).run(...values, username);
     if (info.changes === 0) throw noUser(username);
   }
 
   async removeUser(username: string): Promise<void> {
     this.db.transaction(() => {
-      if (this.db.prepare('DELETE FROM users WHERE username = ?').run(username).changes === 0) throw noUser(username);
-      this.db.prepare('DELETE FROM role_members WHERE username = ?').run(username);
+      if (this.sql('DELETE FROM users WHERE username = ?').run(username).changes === 0) throw noUser(username);
+      this.sql('DELETE FROM role_members WHERE username = ?').run(username);
     })();
   }
 
   async getUser(username: string): Promise<UserRecord | null> {
-    const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    const r = this.sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
     return r ? {
       username: r.username, fullname: r.fullname, description: r.description, email: r.email, disabled: r.disabled !== 0,
       passwordHash: r.password_hash, passwordChangedAt: r.password_changed_at,
@@ -147,7 +156,7 @@ export class SqliteSecurityStore implements SecurityStore {
 
   async listUsers(startIndex: number, pageSize: number): Promise<Page<UserSummary>> {
     const [offset, size] = pageBounds(startIndex, pageSize);
-    const rows = this.db.prepare('SELECT username, fullname, description, email, disabled FROM users ORDER BY username LIMIT ? OFFSET ?')
+    const rows = this.sql('SELECT username, fullname, description, email, disabled FROM users ORDER BY username LIMIT ? OFFSET ?')
       .all(size + 1, offset) as UserRow[];
     return {
       items: rows.slice(0, size).map((r) => ({ username: r.username, fullname: r.fullname, description: r.description, email: r.email, disabled: r.disabled !== 0 })),
@@ -156,30 +165,30 @@ export class SqliteSecurityStore implements SecurityStore {
   }
 
   async countUsers(): Promise<number> {
-    return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+    return (this.sql('SELECT count(*) AS n FROM users').get() as { n: number }).n;
   }
 
   async addRole(role: { rolename: string; description?: string }): Promise<void> {
-    const info = this.db.prepare(`INSERT OR IGNORE INTO roles (rolename, description, privilege) VALUES (?, ?, 'ACCESS')`).run(role.rolename, role.description ?? '');
+    const info = this.sql(`INSERT OR IGNORE INTO roles (rolename, description, privilege) VALUES (?, ?, 'ACCESS')`).run(role.rolename, role.description ?? '');
     if (info.changes === 0) throw roleExists(role.rolename);
   }
 
   async removeRole(rolename: string): Promise<void> {
     this.db.transaction(() => {
-      if (this.db.prepare('DELETE FROM roles WHERE rolename = ?').run(rolename).changes === 0) throw noRole(rolename);
-      this.db.prepare('DELETE FROM role_members WHERE rolename = ?').run(rolename);
-      this.db.prepare('DELETE FROM permissions WHERE principal = ?').run(rolename);
+      if (this.sql('DELETE FROM roles WHERE rolename = ?').run(rolename).changes === 0) throw noRole(rolename);
+      this.sql('DELETE FROM role_members WHERE rolename = ?').run(rolename);
+      this.sql('DELETE FROM permissions WHERE principal = ?').run(rolename);
     })();
   }
 
   async getRole(rolename: string): Promise<RoleRecord | null> {
-    const r = this.db.prepare('SELECT rolename, description, privilege FROM roles WHERE rolename = ?').get(rolename) as RoleRow | undefined;
+    const r = this.sql('SELECT rolename, description, privilege FROM roles WHERE rolename = ?').get(rolename) as RoleRow | undefined;
     return r ? toRole(r) : null;
   }
 
   async listRoles(startIndex: number, pageSize: number): Promise<Page<RoleRecord>> {
     const [offset, size] = pageBounds(startIndex, pageSize);
-    const rows = this.db.prepare('SELECT rolename, description, privilege FROM roles ORDER BY rolename LIMIT ? OFFSET ?').all(size + 1, offset) as RoleRow[];
+    const rows = this.sql('SELECT rolename, description, privilege FROM roles ORDER BY rolename LIMIT ? OFFSET ?').all(size + 1, offset) as RoleRow[];
     return { items: rows.slice(0, size).map(toRole), hasMore: rows.length > size };
   }
 
@@ -187,7 +196,7 @@ export class SqliteSecurityStore implements SecurityStore {
     this.db.transaction(() => {
       if (!this.hasRole(rolename)) throw noRole(rolename);
       for (const u of usernames) if (!this.hasUser(u)) throw noUser(u);
-      const add = this.db.prepare('INSERT OR IGNORE INTO role_members (rolename, username) VALUES (?, ?)');
+      const add = this.sql('INSERT OR IGNORE INTO role_members (rolename, username) VALUES (?, ?)');
       for (const u of usernames) add.run(rolename, u);
     })();
   }
@@ -196,14 +205,14 @@ export class SqliteSecurityStore implements SecurityStore {
     this.db.transaction(() => {
       if (!this.hasRole(rolename)) throw noRole(rolename);
       for (const u of usernames) if (!this.hasUser(u)) throw noUser(u);
-      const remove = this.db.prepare('DELETE FROM role_members WHERE rolename = ? AND username = ?');
+      const remove = this.sql('DELETE FROM role_members WHERE rolename = ? AND username = ?');
       for (const u of usernames) remove.run(rolename, u);
     })();
   }
 
   /** The user's roles by name; an unknown user throws "User 'x' does not exist.". */
   async rolesForUser(username: string): Promise<RoleRecord[]> {
-    const rows = this.db.prepare(`SELECT r.rolename, r.description, r.privilege FROM role_members m JOIN roles r ON r.rolename = m.rolename
+    const rows = this.sql(`SELECT r.rolename, r.description, r.privilege FROM role_members m JOIN roles r ON r.rolename = m.rolename
       WHERE m.username = ? ORDER BY r.rolename`).all(username) as RoleRow[];
     if (rows.length === 0 && !this.hasUser(username)) throw noUser(username);
     return rows.map(toRole);
@@ -211,17 +220,17 @@ export class SqliteSecurityStore implements SecurityStore {
 
   async assignPrivilege(rolename: string, privilege: Privilege): Promise<void> {
     checkPrivilege(privilege);
-    if (this.db.prepare('UPDATE roles SET privilege = ? WHERE rolename = ?').run(privilege, rolename).changes === 0) throw noRole(rolename);
+    if (this.sql('UPDATE roles SET privilege = ? WHERE rolename = ?').run(privilege, rolename).changes === 0) throw noRole(rolename);
   }
 
   async rolesByPrivilege(privilege: Privilege): Promise<string[]> {
     checkPrivilege(privilege);
-    return (this.db.prepare('SELECT rolename FROM roles WHERE privilege = ? ORDER BY rolename').all(privilege) as { rolename: string }[]).map((r) => r.rolename);
+    return (this.sql('SELECT rolename FROM roles WHERE privilege = ? ORDER BY rolename').all(privilege) as { rolename: string }[]).map((r) => r.rolename);
   }
 
   /** esriEveryone first, then roles by name. */
   async getPermissions(resource: string): Promise<PermissionRecord[]> {
-    const rows = this.db.prepare(`SELECT principal, is_allowed FROM permissions WHERE resource = ? ORDER BY principal <> ?, principal`)
+    const rows = this.sql(`SELECT principal, is_allowed FROM permissions WHERE resource = ? ORDER BY principal <> ?, principal`)
       .all(resource, EVERYONE) as { principal: string; is_allowed: number }[];
     return rows.map((r) => ({ principal: r.principal, isAllowed: r.is_allowed !== 0 }));
   }
@@ -229,32 +238,32 @@ export class SqliteSecurityStore implements SecurityStore {
   async setPermission(resource: string, principal: string, isAllowed: boolean): Promise<void> {
     this.db.transaction(() => {
       if (principal !== EVERYONE && !this.hasRole(principal)) throw noRole(principal);
-      this.db.prepare(`INSERT INTO permissions (resource, principal, is_allowed) VALUES (?, ?, ?)
+      this.sql(`INSERT INTO permissions (resource, principal, is_allowed) VALUES (?, ?, ?)
         ON CONFLICT (resource, principal) DO UPDATE SET is_allowed = excluded.is_allowed`).run(resource, principal, isAllowed ? 1 : 0);
     })();
   }
 
   async removePermissions(resource: string): Promise<void> {
-    this.db.prepare('DELETE FROM permissions WHERE resource = ?').run(resource);
+    this.sql('DELETE FROM permissions WHERE resource = ?').run(resource);
   }
 
   async getSetting(name: string): Promise<string | null> {
-    const r = this.db.prepare('SELECT value FROM settings WHERE name = ?').get(name) as { value: string } | undefined;
+    const r = this.sql('SELECT value FROM settings WHERE name = ?').get(name) as { value: string } | undefined;
     return r ? r.value : null;
   }
 
   async setSetting(name: string, value: string): Promise<void> {
-    this.db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run(name, value);
+    this.sql('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run(name, value);
   }
 
   async secret(name: string, bytes: number): Promise<Buffer> {
     // INSERT OR IGNORE: when two processes race on first use, both read the one that won.
-    this.db.prepare('INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)').run(name, randomBytes(bytes));
-    return Buffer.from((this.db.prepare('SELECT value FROM secrets WHERE name = ?').get(name) as { value: Buffer }).value);
+    this.sql('INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)').run(name, randomBytes(bytes));
+    return Buffer.from((this.sql('SELECT value FROM secrets WHERE name = ?').get(name) as { value: Buffer }).value);
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    this.db.prepare('INSERT INTO audit (time, user, action, target, details) VALUES (?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO audit (time, user, action, target, details) VALUES (?, ?, ?, ?, ?)')
       .run(entry.time, entry.user, entry.action, entry.target, entry.details ?? '');
   }
 
@@ -263,7 +272,7 @@ export class SqliteSecurityStore implements SecurityStore {
     const limit = options.limit === undefined || !Number.isFinite(options.limit) ? -1 : Math.max(0, Math.floor(options.limit));
     const where = options.target === undefined ? '' : 'WHERE target = ?';
     const params: (string | number)[] = options.target === undefined ? [limit] : [options.target, limit];
-    return this.db.prepare(`SELECT time, user, action, target, details FROM audit ${where} ORDER BY time DESC, id DESC LIMIT ?`).all(...params) as AuditEntry[];
+    return this.sql(`SELECT time, user, action, target, details FROM audit ${where} ORDER BY time DESC, id DESC LIMIT ?`).all(...params) as AuditEntry[];
   }
 
   async close(): Promise<void> { this.db.close(); }
