@@ -291,12 +291,17 @@ describe('Administration and security', () => {
     const json = await adminPost('/services/Topo/SampleRegion.MapServer');
     assert.deepEqual(await adminPost('/services/Topo/SampleRegion.MapServer/edit', { service: JSON.stringify({ ...json, minInstancesPerNode: 1, maxInstancesPerNode: 1, maxWaitTime: 1 }) }), { status: 'success' });
     const ms = `${server.base}/services/Topo/SampleRegion/MapServer`;
-    // Large hillshaded exports keep the one slot busy for well over a second in all.
-    const answers = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+    // One 4000 × 4000 export holds the only slot for well over a second; the 19 requests behind
+    // it wait their second and are turned away.
+    const exportOf = async (size: number, i: number) => {
       const started = Date.now();
-      const body = await getJson(`${ms}/export`, { bbox: `${290000 + i * 100},6270000,330000,6310000`, size: '1200,1200', layers: 'show:0,1,2,3,4,5,6,7' });
+      const body = await getJson(`${ms}/export`, { bbox: `${290000 + i * 100},6270000,330000,6310000`, size: `${size},${size}` });
       return { body, ms: Date.now() - started };
-    }));
+    };
+    const big = exportOf(4000, 0);
+    await new Promise((r) => setTimeout(r, 100));
+    const small = Promise.all(Array.from({ length: 19 }, (_, i) => exportOf(200, i + 1)));
+    const answers = [await big, ...(await small)];
     const busy = answers.filter((a) => a.body.error?.message === 'Service is busy');
     const served = answers.filter((a) => a.body.href);
     assert.equal(busy.length + served.length, 20, JSON.stringify(answers.find((a) => !a.body.href && a.body.error?.message !== 'Service is busy')));
