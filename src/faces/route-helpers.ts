@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MapService } from '../catalog/map-service.js';
 import { ArcGisError } from '../http/arcgis-error.js';
 import { forbidden, tokenRequired } from '../http/authentication.js';
-import { serviceAccess } from '../security/access-policy.js';
+import { serviceAccess, type ServiceAccess } from '../security/access-policy.js';
 import { hasPrivilege, type Caller } from '../security/privileges.js';
 import { RequestParams } from '../http/request-params.js';
 import type { ServerContext } from '../http/server.js';
@@ -42,12 +42,17 @@ export async function accessibleService(ctx: ServerContext, caller: Caller | nul
   const service = await ctx.services.get(folder, name);
   const label = `${folder ? `${folder}/` : ''}${name}/MapServer`;
   if (!service || (service.definition.private && !(caller && hasPrivilege(caller.privilege, 'ADMINISTER')))) throw new ArcGisError(404, `Service ${label} not found`, []);
-  // Permissions can only be granted once a user exists; until then every service is open.
-  const access = (await ctx.security.enabled()) ? await serviceAccess(ctx.security.store, caller, folder, name) : 'allowed';
+  const access = await callerAccess(ctx, caller, folder, name);
   if (access === 'token-required') throw tokenRequired();
   if (access === 'forbidden') throw forbidden(caller);
   if (service.definition.configuredState === 'STOPPED') throw new ArcGisError(500, `Service ${label} not started`, []);
   return service;
+}
+
+/** Whether the caller may use the service (admin.md §14). */
+export async function callerAccess(ctx: ServerContext, caller: Caller | null, folder: string, name: string): Promise<ServiceAccess> {
+  // Permissions can only be granted once a user exists; until then every service is open.
+  return (await ctx.security.enabled()) ? serviceAccess(ctx.security.store, caller, folder, name) : 'allowed';
 }
 
 /** The service a request's `[:folder/]:service` path names (accessibleService). Every face mounted on a service checks this first. */

@@ -12,8 +12,6 @@ import { SUCCESS } from './admin-respond.js';
 
 type Handler = (call: AdminCall) => Promise<unknown>;
 
-/** Every users and roles call is an operation: POST only, even the ones that only read (admin.md §15). */
-interface Entry { handle: Handler }
 
 const text = (call: AdminCall, name: string) => call.params.get(name)?.trim();
 const required = (call: AdminCall, name: string) => {
@@ -39,120 +37,94 @@ async function protectPrimary(call: AdminCall, username: string, what: string): 
   if (await isPrimaryAdministrator(call.ctx.security.store, username)) throw new AdminError(400, `User '${username}' is the primary administrator and cannot be ${what}.`);
 }
 
-const USERS: Record<string, Entry> = {
-  addUser: {
-    handle: async (call) => {
-      const username = required(call, 'username');
-      await createUser(call.ctx.security.store, {
-        username, password: call.params.required('password'), fullname: text(call, 'fullname'), description: text(call, 'description'), email: text(call, 'email'),
-      });
-      await audit(call, 'addUser', `user:${username}`);
-      return SUCCESS;
-    },
+const USERS: Record<string, Handler> = {
+  addUser: async (call) => {
+    const username = required(call, 'username');
+    await createUser(call.ctx.security.store, {
+      username, password: call.params.required('password'), fullname: text(call, 'fullname'), description: text(call, 'description'), email: text(call, 'email'),
+    });
+    await audit(call, 'addUser', `user:${username}`);
+    return SUCCESS;
   },
-  updateUser: {
-    handle: async (call) => {
-      const username = required(call, 'username');
-      const disabled = call.params.has('disabled') ? call.params.bool('disabled', false) : undefined;
-      if (disabled) await protectPrimary(call, username, 'disabled');
-      await updateUserAccount(call.ctx.security.store, username, {
-        password: call.params.get('password'), fullname: text(call, 'fullname'), description: text(call, 'description'), email: text(call, 'email'), disabled,
-      });
-      await audit(call, 'updateUser', `user:${username}`, call.params.has('password') ? 'password changed' : '');
-      return SUCCESS;
-    },
+  updateUser: async (call) => {
+    const username = required(call, 'username');
+    const disabled = call.params.has('disabled') ? call.params.bool('disabled', false) : undefined;
+    if (disabled) await protectPrimary(call, username, 'disabled');
+    await updateUserAccount(call.ctx.security.store, username, {
+      password: call.params.get('password'), fullname: text(call, 'fullname'), description: text(call, 'description'), email: text(call, 'email'), disabled,
+    });
+    await audit(call, 'updateUser', `user:${username}`, call.params.has('password') ? 'password changed' : '');
+    return SUCCESS;
   },
-  removeUser: {
-    handle: async (call) => {
-      const username = required(call, 'username');
-      await protectPrimary(call, username, 'removed');
-      await call.ctx.security.store.removeUser(username);
-      await audit(call, 'removeUser', `user:${username}`);
-      return SUCCESS;
-    },
+  removeUser: async (call) => {
+    const username = required(call, 'username');
+    await protectPrimary(call, username, 'removed');
+    await call.ctx.security.store.removeUser(username);
+    await audit(call, 'removeUser', `user:${username}`);
+    return SUCCESS;
   },
-  getUsers: {
-    handle: async (call) => {
-      const { start, size } = page(call);
-      const result = await call.ctx.security.store.listUsers(start, size);
-      return { users: result.items, hasMore: result.hasMore };
-    },
+  getUsers: async (call) => {
+    const { start, size } = page(call);
+    const result = await call.ctx.security.store.listUsers(start, size);
+    return { users: result.items, hasMore: result.hasMore };
   },
 };
 
-const ROLES: Record<string, Entry> = {
-  addRole: {
-    handle: async (call) => {
-      const rolename = required(call, 'rolename');
-      if (rolename === 'esriEveryone' || !/^[^\s/\\:,]{1,128}$/.test(rolename)) throw new AdminError(400, `Invalid role name '${rolename.slice(0, 60)}'.`);
-      await call.ctx.security.store.addRole({ rolename, description: text(call, 'description') ?? '' });
-      await audit(call, 'addRole', `role:${rolename}`);
-      return SUCCESS;
-    },
+const ROLES: Record<string, Handler> = {
+  addRole: async (call) => {
+    const rolename = required(call, 'rolename');
+    if (rolename === 'esriEveryone' || !/^[^\s/\\:,]{1,128}$/.test(rolename)) throw new AdminError(400, `Invalid role name '${rolename.slice(0, 60)}'.`);
+    await call.ctx.security.store.addRole({ rolename, description: text(call, 'description') ?? '' });
+    await audit(call, 'addRole', `role:${rolename}`);
+    return SUCCESS;
   },
-  removeRole: {
-    handle: async (call) => {
-      const rolename = required(call, 'rolename');
-      await call.ctx.security.store.removeRole(rolename);
-      await audit(call, 'removeRole', `role:${rolename}`);
-      return SUCCESS;
-    },
+  removeRole: async (call) => {
+    const rolename = required(call, 'rolename');
+    await call.ctx.security.store.removeRole(rolename);
+    await audit(call, 'removeRole', `role:${rolename}`);
+    return SUCCESS;
   },
-  getRoles: {
-    handle: async (call) => {
-      const { start, size } = page(call);
-      const result = await call.ctx.security.store.listRoles(start, size);
-      return { roles: result.items.map((r) => ({ rolename: r.rolename, description: r.description })), hasMore: result.hasMore };
-    },
+  getRoles: async (call) => {
+    const { start, size } = page(call);
+    const result = await call.ctx.security.store.listRoles(start, size);
+    return { roles: result.items.map((r) => ({ rolename: r.rolename, description: r.description })), hasMore: result.hasMore };
   },
-  addUsersToRole: {
-    handle: async (call) => {
-      const rolename = required(call, 'rolename');
-      const users = list(call, 'users');
-      await call.ctx.security.store.addUsersToRole(rolename, users);
-      await audit(call, 'addUsersToRole', `role:${rolename}`, users.join(','));
-      return SUCCESS;
-    },
+  addUsersToRole: async (call) => {
+    const rolename = required(call, 'rolename');
+    const users = list(call, 'users');
+    await call.ctx.security.store.addUsersToRole(rolename, users);
+    await audit(call, 'addUsersToRole', `role:${rolename}`, users.join(','));
+    return SUCCESS;
   },
-  removeUsersFromRole: {
-    handle: async (call) => {
-      const rolename = required(call, 'rolename');
-      const users = list(call, 'users');
-      await call.ctx.security.store.removeUsersFromRole(rolename, users);
-      await audit(call, 'removeUsersFromRole', `role:${rolename}`, users.join(','));
-      return SUCCESS;
-    },
+  removeUsersFromRole: async (call) => {
+    const rolename = required(call, 'rolename');
+    const users = list(call, 'users');
+    await call.ctx.security.store.removeUsersFromRole(rolename, users);
+    await audit(call, 'removeUsersFromRole', `role:${rolename}`, users.join(','));
+    return SUCCESS;
   },
-  getRolesForUser: {
-    handle: async (call) => {
-      const username = required(call, 'username');
-      if (!(await call.ctx.security.store.getUser(username))) throw new AdminError(400, `User '${username}' does not exist.`);
-      return { roles: (await call.ctx.security.store.rolesForUser(username)).map((r) => r.rolename) };
-    },
+  getRolesForUser: async (call) => {
+    const username = required(call, 'username');
+    if (!(await call.ctx.security.store.getUser(username))) throw new AdminError(400, `User '${username}' does not exist.`);
+    return { roles: (await call.ctx.security.store.rolesForUser(username)).map((r) => r.rolename) };
   },
-  assignPrivilege: {
-    handle: async (call) => {
-      const rolename = required(call, 'rolename');
-      const privilege = privilegeParam(call);
-      await call.ctx.security.store.assignPrivilege(rolename, privilege);
-      await audit(call, 'assignPrivilege', `role:${rolename}`, privilege);
-      return SUCCESS;
-    },
+  assignPrivilege: async (call) => {
+    const rolename = required(call, 'rolename');
+    const privilege = privilegeParam(call);
+    await call.ctx.security.store.assignPrivilege(rolename, privilege);
+    await audit(call, 'assignPrivilege', `role:${rolename}`, privilege);
+    return SUCCESS;
   },
-  getPrivilege: {
-    handle: async (call) => {
-      const rolename = required(call, 'rolename');
-      const role = await call.ctx.security.store.getRole(rolename);
-      if (!role) throw new AdminError(400, `Role '${rolename}' does not exist.`);
-      return { privilege: role.privilege };
-    },
+  getPrivilege: async (call) => {
+    const rolename = required(call, 'rolename');
+    const role = await call.ctx.security.store.getRole(rolename);
+    if (!role) throw new AdminError(400, `Role '${rolename}' does not exist.`);
+    return { privilege: role.privilege };
   },
-  getRolesByPrivilege: {
-    handle: async (call) => ({ roles: await call.ctx.security.store.rolesByPrivilege(privilegeParam(call)) }),
-  },
+  getRolesByPrivilege: async (call) => ({ roles: await call.ctx.security.store.rolesByPrivilege(privilegeParam(call)) }),
 };
 
-const GROUPS: Record<string, Record<string, Entry>> = { users: USERS, roles: ROLES };
+const GROUPS: Record<string, Record<string, Handler>> = { users: USERS, roles: ROLES };
 
 /** Resolves a path below `/admin/security`. */
 export function resolveSecurityRoute(path: string[]): AdminRoute | null {
@@ -171,7 +143,8 @@ export function resolveSecurityRoute(path: string[]): AdminRoute | null {
   if (op === undefined) {
     return { privilege: 'ADMINISTER', page: { title: group, path: `security/${group}` }, handle: async () => ({ operations: Object.keys(entries) }) };
   }
-  const entry = Object.hasOwn(entries, op) ? entries[op] : undefined;
-  if (!entry) return null;
-  return { privilege: 'ADMINISTER', operation: true, page: { title: op, path: `security/${group}/${op}` }, handle: entry.handle };
+  const handle = Object.hasOwn(entries, op) ? entries[op] : undefined;
+  if (!handle) return null;
+  // Every users and roles call is an operation: POST only, even the ones that only read (admin.md §15).
+  return { privilege: 'ADMINISTER', operation: true, page: { title: op, path: `security/${group}/${op}` }, handle };
 }

@@ -7,10 +7,9 @@ import type { ServerContext } from '../../http/server.js';
 import { ArcGisError } from '../../http/arcgis-error.js';
 import { renderLinks, renderPage, renderProperties } from '../../http/html/page.js';
 import { sendResource } from '../../http/respond.js';
-import { serviceAccess } from '../../security/access-policy.js';
 import { hasPrivilege, type Caller } from '../../security/privileges.js';
 import { DEFAULT_TOKEN_MINUTES } from '../../security/token-service.js';
-import { getAndPost, pathParams, requestOrigin } from '../route-helpers.js';
+import { callerAccess, getAndPost, pathParams, requestOrigin } from '../route-helpers.js';
 import { registerOutputFiles } from './output-files.route.js';
 
 export const catalogFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
@@ -36,7 +35,7 @@ export const catalogFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     const services = [];
     for (const { definition: d } of await ctx.store.listServices(folder)) {
       if (d.private && !administers) continue;
-      if ((await serviceAccess(ctx.security.store, caller, folder, d.serviceName)) !== 'allowed') continue;
+      if ((await callerAccess(ctx, caller, folder, d.serviceName)) !== 'allowed') continue;
       services.push({ name: folder ? `${folder}/${d.serviceName}` : d.serviceName, type: d.type });
     }
     return { currentVersion: ctx.config.currentVersion, folders, services };
