@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { CatalogStore } from '../catalog/catalog-store.js';
 import { servicePath, validateServiceDefinition } from '../catalog/service-definition.js';
+import { DrawCache } from '../data/draw-cache.js';
 import { ServiceManager } from '../catalog/service-manager.js';
 import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
 import type { QuadrangleConfig } from '../config/config.js';
@@ -78,13 +79,14 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
     await ensureSampleService(config, store, log);
     await ensureSampleProducts(store);
   }
-  const services = new ServiceManager(store, config.dataDir);
+  // The main thread draws only when operations run in-process (operationThreads 0).
+  const services = new ServiceManager(store, config.dataDir, { drawCache: new DrawCache(config.operationThreads === 0 ? config.drawCacheMb * 2 ** 20 : 0) });
   const security = await openSecurity({
     dataDir: config.dataDir, maxTokenExpiration: config.security.maxTokenExpiration, log,
     admin: config.adminUser && config.adminPassword ? { username: config.adminUser, password: config.adminPassword } : undefined,
   });
   const pools = new ServicePools({
-    threads: config.operationThreads, dataDir: config.dataDir, services,
+    threads: config.operationThreads, dataDir: config.dataDir, drawCacheMb: config.drawCacheMb, services,
     settingsFor: async (folder, name) => {
       const service = await services.get(folder, name);
       return service && service.definition.configuredState !== 'STOPPED' ? poolSettingsOf(service.definition) : null;

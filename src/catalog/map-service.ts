@@ -4,6 +4,7 @@
  * read once, asynchronously, by `prepare`, so layers can still be described synchronously.
  * @module catalog/map-service
  */
+import type { DrawCache } from '../data/draw-cache.js';
 import type { FeatureSource, FieldInfo } from '../data/feature-source.js';
 import { FeatureQueryError } from '../data/feature-source.js';
 import { openFeatureSource, resolveDataPath } from '../data/source-registry.js';
@@ -47,7 +48,11 @@ export class MapService {
   /** Memoised response bodies that depend only on the definition (root JSON and the like). */
   readonly memo = new Map<string, unknown>();
 
-  constructor(readonly definition: ServiceDefinition, readonly revision: number, private readonly dataDir: string) {}
+  /**
+   * @param drawCache where exports and tiles of this thread keep features in memory (null: read
+   * every draw from the sources)
+   */
+  constructor(readonly definition: ServiceDefinition, readonly revision: number, private readonly dataDir: string, readonly drawCache: DrawCache | null = null) {}
 
   get path(): string { return this.definition.folder ? `${this.definition.folder}/${this.definition.serviceName}` : this.definition.serviceName; }
   get maxRecordCount(): number { return this.definition.maxRecordCount ?? DEFAULT_MAX_RECORD_COUNT; }
@@ -139,7 +144,10 @@ export class MapService {
   }
 
   close(): void {
-    for (const l of this.layers.values()) l.source?.close();
+    for (const l of this.layers.values()) {
+      if (l.source) this.drawCache?.release(l.source);
+      l.source?.close();
+    }
     this.layers.clear();
   }
 }

@@ -5,6 +5,7 @@
  * @module catalog/service-manager
  */
 import type { CatalogStore } from './catalog-store.js';
+import type { DrawCache } from '../data/draw-cache.js';
 import { MapService } from './map-service.js';
 
 interface Entry { service: MapService | null; checkedAt: number }
@@ -12,7 +13,17 @@ interface Entry { service: MapService | null; checkedAt: number }
 export class ServiceManager {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(readonly store: CatalogStore, private readonly dataDir: string, private readonly refreshMs = 2000) {}
+  private readonly refreshMs: number;
+  private readonly drawCache: DrawCache | null;
+
+  /**
+   * @param options.refreshMs how long a runtime is trusted before the store is asked again (default 2000)
+   * @param options.drawCache this thread's memory for drawing, shared by its services' layers
+   */
+  constructor(readonly store: CatalogStore, private readonly dataDir: string, options: { refreshMs?: number; drawCache?: DrawCache } = {}) {
+    this.refreshMs = options.refreshMs ?? 2000;
+    this.drawCache = options.drawCache ?? null;
+  }
 
   /** The started or stopped service at folder/name, or null when none exists. */
   async get(folder: string, name: string): Promise<MapService | null> {
@@ -25,7 +36,7 @@ export class ServiceManager {
     if (!stored) { service?.close(); service = null; }
     else if (!service || service.revision !== stored.revision) {
       service?.close();
-      service = new MapService(stored.definition, stored.revision, this.dataDir);
+      service = new MapService(stored.definition, stored.revision, this.dataDir, this.drawCache);
       await service.prepare();
     }
     this.entries.set(key, { service, checkedAt: now });

@@ -71,6 +71,11 @@ export interface FeatureSource {
   scan(request: ScanRequest): Iterable<FeatureRow>;
   /** Number of rows that `scan` would return without offset/limit. */
   count(request: Omit<ScanRequest, 'fields' | 'geometry' | 'orderBy' | 'offset' | 'limit'>): number;
+  /**
+   * A number that changes whenever the stored rows change (for SQLite, `PRAGMA data_version`).
+   * Sources that cannot tell leave it out, and are then never held in memory for drawing.
+   */
+  dataVersion?(): number;
   close(): void;
 }
 

@@ -9,6 +9,7 @@
 import type { MapLayer, MapService } from '../catalog/map-service.js';
 import type { LayerDefinition } from '../catalog/service-definition.js';
 import type { MapRequestLayer, RasterRenderLayer, RenderFeature, RenderGeometryType } from '../carto/map-request.js';
+import type { DrawCache } from '../data/draw-cache.js';
 import { parseWhere, type WhereNode } from '../data/where/index.js';
 import type { Envelope, Geometry } from '../geo/geometry.js';
 import { inScaleRange } from '../geo/map-scale.js';
@@ -60,11 +61,12 @@ export function exportLayers(service: MapService, option: LayersOption): MapLaye
 }
 
 /** Features of a layer inside `view` (image SR) that meet `filter`, projected into the image SR, lazily. */
-function* layerFeatures(layer: MapLayer, view: Envelope, imageSr: SpatialReference, where: WhereNode | undefined, filter: PreparedFilter | null): Iterable<RenderFeature> {
+function* layerFeatures(layer: MapLayer, view: Envelope, imageSr: SpatialReference, where: WhereNode | undefined, filter: PreparedFilter | null, cache: DrawCache | null): Iterable<RenderFeature> {
   const toLayer = getTransform(imageSr, layer.spatialReference);
   const toImage = getTransform(layer.spatialReference, imageSr);
   const bbox = transformEnvelope(view, toLayer);
-  for (const row of layer.source!.scan({ where, bbox, fields: layer.fields.map((f) => f.name), geometry: true })) {
+  const request = { where, bbox, fields: layer.fields.map((f) => f.name), geometry: true };
+  for (const row of cache ? cache.scan(layer.source!, request) : layer.source!.scan(request)) {
     if (row.geometry && (!filter || filter.test(row.geometry))) yield { attributes: row.attributes, geometry: transformGeometry(row.geometry, toImage) };
   }
 }
@@ -97,6 +99,8 @@ export interface RenderLayersOptions {
   /** DEMs of the raster layers (see `loadRasterLayers`); a raster layer without one is not drawn. */
   dems?: Map<number, DemSource>;
   spatialFilter?: MapSpatialFilter | null;
+  /** The drawing thread's memory of features (`MapService.drawCache`); without one every draw reads the sources. */
+  drawCache?: DrawCache | null;
 }
 
 /**
@@ -104,7 +108,7 @@ export interface RenderLayersOptions {
  * ranges are checked against `scale`.
  */
 export function renderMapLayers(layers: MapLayer[], options: RenderLayersOptions): MapRequestLayer[] {
-  const { layerDefs, view, imageSr, scale, dems = new Map<number, DemSource>(), spatialFilter } = options;
+  const { layerDefs, view, imageSr, scale, dems = new Map<number, DemSource>(), spatialFilter, drawCache = null } = options;
   const out: MapRequestLayer[] = [];
   for (const layer of layers) {
     const def = layer.definition;
@@ -124,7 +128,7 @@ export function renderMapLayers(layers: MapLayer[], options: RenderLayersOptions
       id: def.id, geometryType: geometryType as RenderGeometryType,
       drawingInfo: { renderer: def.drawingInfo?.renderer ?? null, transparency: def.drawingInfo?.transparency ?? 0, labelingInfo: def.drawingInfo?.labelingInfo ?? null },
       // Re-iterable: a classBreaks renderer normalised by percent of total reads the features twice.
-      features: { [Symbol.iterator]: () => layerFeatures(layer, view, imageSr, where, filter)[Symbol.iterator]() },
+      features: { [Symbol.iterator]: () => layerFeatures(layer, view, imageSr, where, filter, drawCache)[Symbol.iterator]() },
       fieldAliases: def.fieldAliases,
     });
   }

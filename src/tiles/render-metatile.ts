@@ -32,7 +32,7 @@ export async function renderMetatile(service: MapService, grid: TileGrid, m: Met
   const scale = m.lod.scale;
   const drawn = exportLayers(service, { mode: 'default' });
   const dems = await loadRasterLayers(service, drawn, scale);
-  const layers = renderMapLayers(drawn, { layerDefs: new Map(), view: frame.extent, imageSr: info.spatialReference, scale, dems });
+  const layers = renderMapLayers(drawn, { layerDefs: new Map(), view: frame.extent, imageSr: info.spatialReference, scale, dems, drawCache: service.drawCache });
   const b = frame.buffer;
   const list = buildDisplayList(
     { extent: frame.extent, width: frame.width, height: frame.height, dpi: info.dpi, background: null, layers, scale },

@@ -6,12 +6,13 @@
 import { join } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { ServiceManager } from '../catalog/service-manager.js';
+import { DrawCache } from '../data/draw-cache.js';
 import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
 import { executeOperation, type OperationOutcome, type OperationTask } from '../faces/mapserver/operation.js';
 import { MAP_OPERATIONS } from '../faces/mapserver/operations.js';
 
-const { dataDir } = workerData as { dataDir: string };
-const services = new ServiceManager(new SqliteCatalogStore(join(dataDir, 'catalog.sqlite')), dataDir);
+const { dataDir, drawCacheMb = 256 } = workerData as { dataDir: string; drawCacheMb?: number };
+const services = new ServiceManager(new SqliteCatalogStore(join(dataDir, 'catalog.sqlite')), dataDir, { drawCache: new DrawCache(drawCacheMb * 2 ** 20) });
 
 export default function runOperation(task: OperationTask): Promise<OperationOutcome> {
   return executeOperation(MAP_OPERATIONS, services, task);

@@ -245,6 +245,11 @@ export class GeoPackageFeatureSource implements FeatureSource {
     }
   }
 
+  dataVersion(): number {
+    // Changes when another connection (an editor, a republish) commits to the file.
+    return Number(this.prepare('PRAGMA data_version').pluck().get());
+  }
+
   count(req: Pick<ScanRequest, 'where' | 'objectIds' | 'bbox'>): number {
     const filter = this.filterSql(req);
     return Number((this.prepare(`SELECT count(*) AS n ${filter.sql}`).get(...filter.params) as { n: number }).n);

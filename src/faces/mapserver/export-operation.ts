@@ -105,7 +105,7 @@ export const exportOperation: Operation = async ({ service, params }) => {
   const spatialFilter = readSpatialFilter(params, frame.bboxSr);
   const view = new ViewTransform(frame.extent, frame.width, frame.height, frame.rotation).view;
   const dems = await loadRasterLayers(service, drawn, frame.scale);
-  const layers = renderMapLayers(drawn, { layerDefs, view, imageSr: frame.imageSr, scale: frame.scale, dems, spatialFilter });
+  const layers = renderMapLayers(drawn, { layerDefs, view, imageSr: frame.imageSr, scale: frame.scale, dems, spatialFilter, drawCache: service.drawCache });
   try {
     const image = await renderMap({
       extent: frame.extent, width: frame.width, height: frame.height, dpi: frame.dpi, rotation: frame.rotation,
