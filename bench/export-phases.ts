@@ -13,7 +13,7 @@ import { mapScale } from '../src/geo/map-scale.js';
 import type { Envelope } from '../src/geo/geometry.js';
 import { exportLayers, renderMapLayers } from '../src/mapping/service-map-layers.js';
 import { encodePng } from '../src/render/png-encoder.js';
-import { rasterize } from '../src/render/rasterize.js';
+import { rasterizePixels } from '../src/render/rasterize.js';
 import { sampleServiceDefinition } from '../src/sample/sample-service.js';
 
 export interface ExportPhases { features: number; read: number; displayList: number; rasterize: number; encode: number; total: number }
@@ -51,11 +51,10 @@ export async function timeExportPhases(dataDir: string, ids: number[], extent: E
     const displayList = performance.now() - t;
     t = performance.now();
     // Reading the pixels back is part of drawing: the canvas may defer work until then.
-    const canvas = await rasterize(list, true);
-    const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    const data = await rasterizePixels(list, true);
     const raster = performance.now() - t;
     t = performance.now();
-    await encodePng(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height, { color: 'rgb' });
+    await encodePng(data, width, height, { color: 'rgb' });
     const encode = performance.now() - t;
     if (i > 0) samples.push({ features, read, displayList, rasterize: raster, encode, total: read + displayList + raster + encode });
   }

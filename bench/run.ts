@@ -136,7 +136,10 @@ function timeCommand(cmd: string, args: string[], times: number): number {
   return median(ms);
 }
 
-interface Comparison { name: string; quadrangle: number; mapserver: number; phases: Awaited<ReturnType<typeof timeExportPhases>> }
+/** Alternating rounds of the MapServer comparison. */
+const ROUNDS = 5;
+
+interface Comparison { name: string; quadrangle: number; mapserver: number; ratio: number; phases: Awaited<ReturnType<typeof timeExportPhases>> }
 
 /**
  * Quadrangle's export against MapServer's map2img over the same data, extent, size and layers:
@@ -145,6 +148,8 @@ interface Comparison { name: string; quadrangle: number; mapserver: number; phas
  * per map is (time of `-c 11` − time of `-c 1`) / 10, which leaves out process start-up; each
  * of its draws still loads the mapfile, reads the GeoPackage and encodes the PNG, as an export
  * does. Quadrangle's is the median of 10 sequential requests on one connection after a warm-up.
+ * Five rounds alternate the two; the figures are medians over the rounds, the ratio the median
+ * of the rounds' ratios.
  * Both images are left in /tmp for a look.
  */
 async function compareWithMapServer(ms: string, dataDir: string, maps: { name: string; slug: string; extent: Envelope }[]): Promise<{ layerIds: number[]; rows: Comparison[] }> {
@@ -157,20 +162,31 @@ async function compareWithMapServer(ms: string, dataDir: string, maps: { name: s
     const msPng = join(tmpdir(), `bench-mapserver-${m.slug}.png`);
     const args = (n: number) => ['-m', mapfile.path, '-o', msPng, '-e', String(xmin), String(ymin), String(xmax), String(ymax), '-s', '1024', '768', '-c', String(n)];
     timeCommand('map2img', args(1), 1);
-    const mapserver = (timeCommand('map2img', args(11), 3) - timeCommand('map2img', args(1), 3)) / 10;
     const url = `${ms}/export?bbox=${xmin},${ymin},${xmax},${ymax}&size=1024,768&layers=show:${mapfile.vectorLayerIds.join(',')}&format=png&f=image`;
-    const times: number[] = [];
     let image: ArrayBuffer | null = null;
-    for (let i = 0; i <= 10; i++) {
+    const exportOnce = async (): Promise<number> => {
       const t = performance.now();
       const res = await fetch(url);
       if (!res.ok) throw new Error(`export answered ${res.status}: ${await res.text()}`);
       image = await res.arrayBuffer();
-      if (i > 0) times.push(performance.now() - t);
+      return performance.now() - t;
+    };
+    await exportOnce();
+    // Rounds alternate the two servers, so a slower spell of this machine weighs on both alike;
+    // each round gives MapServer's time per map and the median of 10 Quadrangle exports.
+    const rounds: { mapserver: number; quadrangle: number }[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const mapserver = (timeCommand('map2img', args(11), 1) - timeCommand('map2img', args(1), 1)) / 10;
+      const times: number[] = [];
+      for (let i = 0; i < 10; i++) times.push(await exportOnce());
+      rounds.push({ mapserver, quadrangle: median(times) });
     }
+    const mapserver = median(rounds.map((r) => r.mapserver));
+    const quadrangle = median(rounds.map((r) => r.quadrangle));
+    const ratio = median(rounds.map((r) => r.quadrangle / r.mapserver));
     writeFileSync(join(tmpdir(), `bench-quadrangle-${m.slug}.png`), Buffer.from(image!));
     const phases = await timeExportPhases(dataDir, mapfile.vectorLayerIds, m.extent, 1024, 768);
-    out.push({ name: m.name, quadrangle: median(times), mapserver, phases });
+    out.push({ name: m.name, quadrangle, mapserver, ratio, phases });
   }
   rmSync(dir, { recursive: true, force: true });
   return { layerIds: mapfile.vectorLayerIds, rows: out };
@@ -207,7 +223,7 @@ try {
     console.log(`\nExport against MapServer map2img: 1024×768 PNG, the default-visible vector layers (show:${layerIds.join(',')}) with labels, no hillshade\n`);
     console.log('| map | Quadrangle ms/map | MapServer ms/map | Quadrangle / MapServer |');
     console.log('|---|---:|---:|---:|');
-    for (const c of cmp) console.log(`| ${c.name} | ${c.quadrangle.toFixed(0)} | ${c.mapserver.toFixed(0)} | ${(c.quadrangle / c.mapserver).toFixed(2)} |`);
+    for (const c of cmp) console.log(`| ${c.name} | ${c.quadrangle.toFixed(0)} | ${c.mapserver.toFixed(0)} | ${c.ratio.toFixed(2)} |`);
     console.log('\nQuadrangle in-process, main thread, median of 10 (ms):\n');
     console.log('| map | features | read + project | display list | rasterize | PNG encode | total |');
     console.log('|---|---:|---:|---:|---:|---:|---:|');

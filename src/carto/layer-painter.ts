@@ -108,8 +108,12 @@ function paintParts<G>(job: FeatureJob, closed: boolean, write: PartWriter<G>, g
   if (!paint && !job.labels.length) return;
   const { pc, batcher } = job;
   const buffer = batcher.scratch;
-  const margin = (paint?.stroke?.width ?? 0) / 2 + 1;
-  buffer.beginFeature();
+  const stroke = paint?.stroke;
+  const margin = (stroke?.width ?? 0) / 2 + 1;
+  // Geometry beyond the image is cut short, except on dashed lines, whose dashes would shift.
+  // Mitred corners reach up to the canvas miter limit (10) times half the width.
+  const reach = (stroke ? (stroke.join === 'miter' ? 5 * stroke.width : stroke.width / 2) : 0) + 2;
+  buffer.beginFeature(stroke?.dash.length ? null : { xmin: -reach, ymin: -reach, xmax: pc.width + reach, ymax: pc.height + reach });
   write(buffer, pc.view, g);
   if (!buffer.endFeature(pc.width, pc.height, margin)) return;
   if (job.labels.length) {

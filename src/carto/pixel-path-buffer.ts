@@ -2,7 +2,8 @@
  * Collects the pixel geometry of a batch of lines or polygons into one growing Float64Array:
  * map positions are transformed, vertices closer than a fraction of a pixel to the last kept
  * one are dropped and the rest simplified (Douglas–Peucker) to the same fraction, rings are
- * oriented, and features wholly outside the image are rolled back. Skia spends about a
+ * oriented, runs of vertices beyond one side of the image are cut short, and features wholly
+ * outside the image are rolled back. Skia spends about a
  * microsecond per stroked vertex, so every vertex that cannot show is worth dropping. No object
  * is allocated per vertex.
  * @module carto/pixel-path-buffer
@@ -60,6 +61,14 @@ function simplify(buf: Float64Array, start: number, count: number): number {
   return (w - start) / 2;
 }
 
+/** A rectangle in px beyond which geometry cannot show. */
+export interface ClipBox { xmin: number; ymin: number; xmax: number; ymax: number }
+
+/** Cohen–Sutherland outcode: which sides of `box` the point lies beyond. */
+function outcode(box: ClipBox, x: number, y: number): number {
+  return (x < box.xmin ? 1 : x > box.xmax ? 2 : 0) | (y < box.ymin ? 4 : y > box.ymax ? 8 : 0);
+}
+
 /** Pixel geometry of some parts: x, y pairs and the start point of each part plus the end. */
 export interface PixelParts { coords: Float64Array; offsets: Uint32Array }
 
@@ -74,6 +83,7 @@ export class PixelPathBuffer {
   private minY = 0;
   private maxX = 0;
   private maxY = 0;
+  private clip: ClipBox | null = null;
 
   /** Number of parts stored. */
   get parts(): number {
@@ -85,8 +95,13 @@ export class PixelPathBuffer {
     return this.offsets.length === 0;
   }
 
-  /** Starts a feature, whose parts `endFeature` keeps or rolls back together. */
-  beginFeature(): void {
+  /**
+   * Starts a feature, whose parts `endFeature` keeps or rolls back together.
+   * @param clip where nothing of the feature can show (the image grown by what its stroke reaches),
+   * or null to keep every vertex (dashed lines, whose dash phase depends on the whole line).
+   */
+  beginFeature(clip: ClipBox | null = null): void {
+    this.clip = clip;
     this.featureSize = this.size;
     this.featureParts = this.offsets.length;
     this.minX = this.minY = Infinity;
@@ -107,8 +122,13 @@ export class PixelPathBuffer {
     const start = this.size;
     const { a, b, c, d, e, f } = view;
     const tol2 = SIMPLIFY_TOLERANCE_PX * SIMPLIFY_TOLERANCE_PX;
+    const clip = this.clip;
     let w = start;
     let lx = 0, ly = 0;
+    // Outcodes of the last two vertices written. A vertex beyond the same side of the clip box as
+    // both its neighbours is dropped: the triangle this removes from the shape lies wholly beyond
+    // that side, so nothing inside the box changes, for fills and strokes alike.
+    let c1 = 0, c2 = 0;
     for (let i = 0; i < n; i++) {
       const p = positions[i]!;
       const mx = p[0]!, my = p[1]!;
@@ -125,6 +145,12 @@ export class PixelPathBuffer {
             continue;
           }
         }
+      }
+      if (clip) {
+        const c = outcode(clip, x, y);
+        if (w - start >= 4 && (c & c1 & c2) !== 0) w -= 2;
+        else c2 = c1;
+        c1 = c;
       }
       buf[w++] = x;
       buf[w++] = y;

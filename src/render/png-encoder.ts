@@ -4,10 +4,12 @@
  * only RGBA, and its adaptive filtering makes map images both slower and larger (see `scanlines`).
  * @module render/png-encoder
  */
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
-import { crc32, deflate } from 'node:zlib';
+import { constants, crc32, deflate, deflateRaw } from 'node:zlib';
 
 const deflateAsync = promisify(deflate);
+const deflateRawAsync = promisify(deflateRaw);
 
 /** PNG colour types used here. */
 const COLOR_TYPE = { rgb: 2, palette: 3, rgba: 6 } as const;
@@ -49,13 +51,58 @@ function scanlines(pixels: Uint8Array, width: number, height: number, inBpp: num
     const o = y * (stride + 1) + 1;
     if (inBpp === outBpp) {
       out.set(pixels.subarray(y * stride, (y + 1) * stride), o);
-      continue;
-    }
-    for (let x = 0, i = y * width * inBpp, j = o; x < width; x++, i += inBpp, j += outBpp) {
-      for (let k = 0; k < outBpp; k++) out[j + k] = pixels[i + k]!;
+    } else if (outBpp === 3) {
+      for (let i = y * width * 4, end = i + width * 4, j = o; i < end; i += 4, j += 3) {
+        out[j] = pixels[i]!;
+        out[j + 1] = pixels[i + 1]!;
+        out[j + 2] = pixels[i + 2]!;
+      }
+    } else {
+      for (let x = 0, i = y * width * inBpp, j = o; x < width; x++, i += inBpp, j += outBpp) {
+        for (let k = 0; k < outBpp; k++) out[j + k] = pixels[i + k]!;
+      }
     }
   }
   return out;
+}
+
+/** Adler-32 of `data` (RFC 1950), the zlib stream's trailer. */
+function adler32(data: Uint8Array): number {
+  let a = 1, b = 0;
+  for (let i = 0; i < data.length;) {
+    // 5552 bytes is the most that can be summed before b may exceed 2^32 (zlib's NMAX).
+    const end = Math.min(i + 5552, data.length);
+    for (; i < end; i++) { a += data[i]!; b += a; }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/** Parts an image's data is deflated in at once; small images are deflated whole. */
+const PARTS = Math.max(1, Math.min(4, availableParallelism()));
+const PART_MIN_BYTES = 256 * 1024;
+
+/**
+ * A zlib stream of `data`, deflated in parts on the libuv thread pool at the same time (pigz's
+ * method): every part but the last ends on a sync flush, so the raw deflate parts join into one
+ * valid stream; the window restarts at each part, which costs well under 1 % in size on maps.
+ */
+async function zlibParallel(data: Uint8Array, level: number): Promise<Buffer> {
+  const parts = Math.min(PARTS, Math.floor(data.length / PART_MIN_BYTES));
+  if (parts <= 1) return deflateAsync(data, { level });
+  const size = Math.ceil(data.length / parts);
+  const pending = Array.from({ length: parts }, (_, i) => deflateRawAsync(data.subarray(i * size, (i + 1) * size), {
+    level, finishFlush: i < parts - 1 ? constants.Z_SYNC_FLUSH : constants.Z_FINISH,
+  }));
+  // Summed here while the thread pool deflates.
+  const check = Buffer.alloc(4);
+  check.writeUInt32BE(adler32(data), 0);
+  // CMF 0x78 (deflate, 32 KiB window); FLG with FLEVEL for the level, then FCHECK so CMF·256+FLG ≡ 0 mod 31.
+  const flevel = level <= 1 ? 0 : level <= 5 ? 1 : level === 6 ? 2 : 3;
+  const flg = flevel << 6;
+  const header = Buffer.from([0x78, flg + (31 - ((0x78 * 256 + flg) % 31)) % 31]);
+  return Buffer.concat([header, ...(await Promise.all(pending)), check]);
 }
 
 /**
@@ -72,7 +119,7 @@ export async function encodePng(pixels: Uint8Array, width: number, height: numbe
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8;
   ihdr[9] = COLOR_TYPE[color];
-  const idat = await deflateAsync(scanlines(pixels, width, height, inBpp, outBpp), { level: options.level ?? 4 });
+  const idat = await zlibParallel(scanlines(pixels, width, height, inBpp, outBpp), options.level ?? 4);
   const parts = [SIGNATURE, chunk('IHDR', ihdr)];
   if (color === 'palette') {
     const palette = options.palette ?? new Uint8Array(4);

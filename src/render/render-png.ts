@@ -5,7 +5,7 @@
 import type { DisplayList } from '../carto/display-list.js';
 import { quantize } from './palette-quantizer.js';
 import { encodePng, type PngColor } from './png-encoder.js';
-import { rasterize } from './rasterize.js';
+import { rasterizePixels } from './rasterize.js';
 
 /**
  * png32: RGBA; png24: RGB on white; png8: at most 256 colours, transparency kept; png: RGB when
@@ -28,9 +28,7 @@ const COLOR: Record<PngMode, (list: DisplayList) => PngColor> = {
 /** Renders the list to PNG bytes. */
 export async function renderPng(list: DisplayList, options: RenderPngOptions): Promise<Buffer> {
   const color = COLOR[options.mode](list);
-  const canvas = await rasterize(list, color === 'rgb');
-  const data = canvas.getContext('2d').getImageData(0, 0, list.width, list.height).data;
-  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const pixels = await rasterizePixels(list, color === 'rgb');
   if (color !== 'palette') return encodePng(pixels, list.width, list.height, { color });
   const { indices, palette } = quantize(pixels);
   return encodePng(indices, list.width, list.height, { color, palette });

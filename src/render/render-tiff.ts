@@ -9,7 +9,7 @@ import type { DisplayList } from '../carto/display-list.js';
 import type { MapRequest } from '../carto/map-request.js';
 import { ViewTransform } from '../carto/view-transform.js';
 import { encodeImageGeoTiff, type GeoReferencing } from '../terrain/geotiff-writer.js';
-import { rasterize } from './rasterize.js';
+import { rasterizePixels } from './rasterize.js';
 
 /** The pixel-corner geotransform of the request's image, rotation included. */
 export function mapGeoTransform(request: MapRequest): GeoReferencing['transform'] {
@@ -24,8 +24,7 @@ export function mapGeoTransform(request: MapRequest): GeoReferencing['transform'
 /** Renders the list as a GeoTIFF placed as `request` describes; a request without `crs` names no CRS. */
 export async function renderTiff(list: DisplayList, request: MapRequest): Promise<Buffer> {
   const opaque = !!list.background && list.background[3] === 255;
-  const canvas = await rasterize(list, opaque);
-  const rgba = canvas.getContext('2d').getImageData(0, 0, list.width, list.height).data;
+  const rgba = await rasterizePixels(list, opaque);
   const samples = opaque ? 3 : 4;
   const data = opaque ? new Uint8Array(list.width * list.height * 3) : new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength);
   if (opaque) for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) { data[j] = rgba[i]!; data[j + 1] = rgba[i + 1]!; data[j + 2] = rgba[i + 2]!; }
