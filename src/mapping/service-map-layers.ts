@@ -67,7 +67,9 @@ function* layerFeatures(layer: MapLayer, view: Envelope, imageSr: SpatialReferen
   const bbox = transformEnvelope(view, toLayer);
   const request = { where, bbox, fields: layer.fields.map((f) => f.name), geometry: true };
   for (const row of cache ? cache.scan(layer.source!, request) : layer.source!.scan(request)) {
-    if (row.geometry && (!filter || filter.test(row.geometry))) yield { attributes: row.attributes, geometry: transformGeometry(row.geometry, toImage) };
+    if (!row.geometry || (filter && !filter.test(row.geometry))) continue;
+    // A row already is a feature to draw when no projection is needed.
+    yield toImage ? { attributes: row.attributes, geometry: transformGeometry(row.geometry, toImage) } : row as RenderFeature;
   }
 }
 
