@@ -27,6 +27,32 @@ const require = createRequire(import.meta.url);
 const epsgDir = join(dirname(require.resolve('epsg-index/package.json')), 's');
 const epsgCache = new Map<number, EpsgEntry | null>();
 
+/**
+ * Seven-parameter shifts to WGS 84 for the datums whose registry definitions need a grid file
+ * (NTv2), keyed by the grid's name: Quadrangle ships no grid files, and proj4 answers NaN for a
+ * mandatory grid it cannot find. The Helmert shifts are the datums' published ones, good to a
+ * few metres (OSGB36: Ordnance Survey; DHDN: BKG; NZGD49: LINZ; NAD27: the NADCON mean).
+ */
+const GRID_FALLBACKS: Record<string, string> = {
+  'OSTN15_NTv2_OSGBtoETRS.gsb': '446.448,-125.157,542.06,0.15,0.247,0.842,-20.489',
+  'BETA2007.gsb': '598.1,73.7,418.2,0.202,0.045,-2.455,6.7',
+  'nzgd2kgrid0005.gsb': '59.47,-5.04,187.44,0.47,-0.1,1.024,-4.5993',
+  'NTv2_0.gsb': '-8,160,176,0,0,0,0',
+};
+
+/**
+ * A registry definition proj4 can run without grid files: a known datum's grid becomes its
+ * Helmert shift, and any other grid is left out, so points move with no datum shift (metres to
+ * a few hundred metres off) rather than turning into NaN, as proj4 makes them when no grid of
+ * the list is loaded, optional or not.
+ */
+function withoutGridFiles(def: string): string {
+  return def.replace(/\s*\+nadgrids=(\S+)/, (_, grids: string) => {
+    const shift = GRID_FALLBACKS[grids];
+    return shift ? ` +towgs84=${shift}` : '';
+  });
+}
+
 /** Looks an EPSG code up in the registry; `null` when it is not a known CRS. */
 export function lookupEpsg(code: number): EpsgEntry | null {
   if (!Number.isSafeInteger(code) || code <= 0) return null;
@@ -39,7 +65,7 @@ export function lookupEpsg(code: number): EpsgEntry | null {
       name: string; proj4: string | null; wkt: string | null; unit: string | null; kind: string;
     };
     if (json.proj4 && json.kind.startsWith('CRS-')) {
-      entry = { code, name: json.name, proj4: json.proj4.replace(/\s*\+type=crs/, ''), wkt: json.wkt ?? '', unit: json.unit };
+      entry = { code, name: json.name, proj4: withoutGridFiles(json.proj4.replace(/\s*\+type=crs/, '')), wkt: json.wkt ?? '', unit: json.unit };
     }
   } catch { entry = null; }
   epsgCache.set(code, entry);
@@ -106,7 +132,7 @@ export function srJson(sr: SpatialReference): SpatialReference {
 
 /** Whether the SR's units are degrees (`esriDecimalDegrees`). */
 export function isGeographic(sr: SpatialReference): boolean {
-  return /\+proj=longlat/.test(projDefinition(sr)) || /^\s*GEOGCS|^\s*GEOGCRS/.test(sr.wkt ?? '');
+  return /\+proj=longlat/.test(projDefinition(sr)) || /^\s*(GEOGCS|GEOGCRS|GEOGRAPHICCRS)\b/.test(sr.wkt ?? '');
 }
 
 /** Esri `units` value for a service or layer in this SR. */
@@ -114,5 +140,9 @@ export function esriUnits(sr: SpatialReference): string {
   if (isGeographic(sr)) return 'esriDecimalDegrees';
   const def = projDefinition(sr);
   if (/\+units=(us-)?ft/.test(def)) return 'esriFeet';
+  // A custom WKT: the last UNIT is the projected CRS's own (feet: 0.3048 or US survey 0.3048006096).
+  const units = [...def.matchAll(/(?:^|[,[])\s*(?:UNIT|LENGTHUNIT)\[\s*"[^"]*"\s*,\s*([\d.eE+-]+)/g)];
+  const factor = units.length ? Number(units[units.length - 1]![1]) : 1;
+  if (Math.abs(factor - 0.3048) < 1e-6) return 'esriFeet';
   return 'esriMeters';
 }

@@ -4,12 +4,14 @@
  * where clauses compiled to parameterised SQL.
  * @module data/geopackage/geopackage-feature-source
  */
+import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Envelope } from '../../geo/geometry.js';
 import type { EsriGeometryType } from '../../geo/esri-json.js';
 import { esriTypeOf } from '../../geo/esri-json.js';
 import type { SpatialReference } from '../../geo/spatial-reference.js';
-import { lookupEpsg } from '../../geo/spatial-reference.js';
+import { lookupEpsg, SpatialReferenceError } from '../../geo/spatial-reference.js';
+import { resolveCrs } from '../../geo/crs-match.js';
 import type { EsriFieldType, FeatureRow, FeatureSource, FeatureSourceSchema, FieldInfo, ScanRequest } from '../feature-source.js';
 import { FeatureQueryError } from '../feature-source.js';
 import type { WhereFieldType } from '../where/index.js';
@@ -144,14 +146,26 @@ export class GeoPackageFeatureSource implements FeatureSource {
 
   /**
    * The SR comes from the file: an EPSG code when the organisation is EPSG and the code is
-   * known, otherwise the stored WKT — never silently assumed.
+   * known; otherwise (organisation NONE, an unknown code, a GeoPackage's own srs_id) the stored
+   * WKT — `definition`, or the WKT 2 of the crs_wkt extension — matched to an EPSG code where one
+   * fits, else kept as a custom definition proj4 can use. Never silently assumed: srs_id -1 and 0
+   * ("undefined Cartesian/geographic", definition `undefined`) are refused.
    */
   private readSpatialReference(srsId: number): SpatialReference {
-    const row = this.db.prepare(`SELECT organization, organization_coordsys_id AS code, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?`).get(srsId) as
-      { organization: string; code: number; definition: string } | undefined;
-    if (row && row.organization.toUpperCase() === 'EPSG' && lookupEpsg(row.code)) return { wkid: row.code, latestWkid: row.code };
-    if (row && row.definition && row.definition !== 'undefined') return { wkt: row.definition };
-    throw new FeatureQueryError(`table '${this.table}' has an undefined spatial reference (srs_id ${srsId})`);
+    const row = this.db.prepare(`SELECT * FROM gpkg_spatial_ref_sys WHERE srs_id = ?`).get(srsId) as
+      { organization: string | null; organization_coordsys_id: number | null; definition: string | null; definition_12_063?: string | null } | undefined;
+    if (row && row.organization?.toUpperCase() === 'EPSG' && row.organization_coordsys_id !== null && lookupEpsg(row.organization_coordsys_id)) {
+      return { wkid: row.organization_coordsys_id, latestWkid: row.organization_coordsys_id };
+    }
+    const usable = (wkt: string | null | undefined) => (wkt && wkt.trim() && wkt.trim().toLowerCase() !== 'undefined' ? wkt : null);
+    const wkt = usable(row?.definition) ?? usable(row?.definition_12_063);
+    if (!row || !wkt) throw new FeatureQueryError(`table '${this.table}' has an undefined spatial reference (srs_id ${srsId})`);
+    try {
+      return resolveCrs({ wkt }, `${basename(this.path)}: table '${this.table}' (srs_id ${srsId})`).sr;
+    } catch (e) {
+      if (e instanceof SpatialReferenceError) throw new FeatureQueryError(e.message);
+      throw e;
+    }
   }
 
   extent(): Envelope | null {
