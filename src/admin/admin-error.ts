@@ -5,7 +5,7 @@
  */
 
 export class AdminError extends Error {
-  constructor(readonly code: 400 | 404 | 405 | 500, message: string, readonly details: string[] = []) {
+  constructor(readonly code: 400 | 404 | 405 | 413 | 500, message: string, readonly details: string[] = []) {
     super(message);
   }
 }

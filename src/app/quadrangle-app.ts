@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { CatalogStore } from '../catalog/catalog-store.js';
 import { servicePath, validateServiceDefinition } from '../catalog/service-definition.js';
+import { UploadStore } from '../admin/upload-store.js';
 import { DrawCache } from '../data/draw-cache.js';
 import { ServiceManager } from '../catalog/service-manager.js';
 import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
@@ -102,7 +103,8 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
   await jobs.start();
   const admin = new ServiceAdmin({ store, services, pools, security: security.store, jobs, dataDir: config.dataDir });
   const metrics = new ServerMetrics(config.instance, () => pools);
-  const app = await createServer({ config, store, services, outputs, runOperation: (task) => pools.run(task), jobs, library, security, pools, admin, metrics });
+  const uploads = new UploadStore(join(config.dataDir, 'uploads'), config.uploadLimitMb * 2 ** 20);
+  const app = await createServer({ config, store, services, outputs, runOperation: (task) => pools.run(task), jobs, library, security, pools, admin, metrics, uploads });
   const sweeper = setInterval(() => { outputs.sweep(OUTPUT_LIFETIME_MS).catch(() => {}); }, 60_000);
   sweeper.unref();
   const address = await app.listen({ port: config.port, host: config.host });

@@ -28,6 +28,8 @@ export interface QuadrangleConfig {
    * tiles); 0 reads every draw from the files. Default 256.
    */
   drawCacheMb: number;
+  /** Largest file (or unpacked zip) the admin API's `uploads/upload` accepts, in megabytes. Default 2048. */
+  uploadLimitMb: number;
   /** Jobs (generateProduct, prints) running at once, each in its own worker thread. Default 2. */
   jobWorkers: number;
   /** Token security (admin.md §2–3). */
@@ -51,7 +53,7 @@ export interface SecurityConfig {
 export class ConfigError extends Error {}
 
 const DEFAULTS: QuadrangleConfig = {
-  port: 6080, host: '0.0.0.0', dataDir: 'data', instance: 'arcgis', currentVersion: 11.1, sampleOnEmpty: true, logLevel: 'warn', operationThreads: availableParallelism(), drawCacheMb: 256, jobWorkers: 2,
+  port: 6080, host: '0.0.0.0', dataDir: 'data', instance: 'arcgis', currentVersion: 11.1, sampleOnEmpty: true, logLevel: 'warn', operationThreads: availableParallelism(), drawCacheMb: 256, uploadLimitMb: 2048, jobWorkers: 2,
   security: { requireHttps: true, maxTokenExpiration: 1440, allowGetToken: false }, trustedProxies: [],
 };
 
@@ -68,6 +70,7 @@ export function loadConfig(options: ConfigOptions = {}, env: NodeJS.ProcessEnv =
   if (env.QUADRANGLE_LOG_LEVEL) fromEnv.logLevel = env.QUADRANGLE_LOG_LEVEL as QuadrangleConfig['logLevel'];
   if (env.QUADRANGLE_THREADS) fromEnv.operationThreads = Number(env.QUADRANGLE_THREADS);
   if (env.QUADRANGLE_DRAW_CACHE_MB) fromEnv.drawCacheMb = Number(env.QUADRANGLE_DRAW_CACHE_MB);
+  if (env.QUADRANGLE_UPLOAD_LIMIT_MB) fromEnv.uploadLimitMb = Number(env.QUADRANGLE_UPLOAD_LIMIT_MB);
   if (env.QUADRANGLE_JOB_WORKERS) fromEnv.jobWorkers = Number(env.QUADRANGLE_JOB_WORKERS);
   if (env.QUADRANGLE_ADMIN_USER) fromEnv.adminUser = env.QUADRANGLE_ADMIN_USER;
   if (env.QUADRANGLE_ADMIN_PASSWORD) fromEnv.adminPassword = env.QUADRANGLE_ADMIN_PASSWORD;
@@ -82,6 +85,7 @@ export function loadConfig(options: ConfigOptions = {}, env: NodeJS.ProcessEnv =
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(c.instance)) throw new ConfigError('instance must be 1–40 letters, digits, - or _');
   if (!Number.isInteger(c.operationThreads) || c.operationThreads < 0 || c.operationThreads > 64) throw new ConfigError('operationThreads must be an integer from 0 to 64');
   if (!Number.isInteger(c.drawCacheMb) || c.drawCacheMb < 0 || c.drawCacheMb > 65536) throw new ConfigError('drawCacheMb must be an integer from 0 to 65536');
+  if (!Number.isInteger(c.uploadLimitMb) || c.uploadLimitMb < 1 || c.uploadLimitMb > 1048576) throw new ConfigError('uploadLimitMb must be an integer from 1 to 1048576');
   if (!Number.isInteger(c.jobWorkers) || c.jobWorkers < 1 || c.jobWorkers > 64) throw new ConfigError('jobWorkers must be an integer from 1 to 64');
   if (!Number.isInteger(c.security.maxTokenExpiration) || c.security.maxTokenExpiration < 1 || c.security.maxTokenExpiration > 525600) throw new ConfigError('security.maxTokenExpiration must be an integer number of minutes from 1 to 525600');
   if ((c.adminUser === undefined) !== (c.adminPassword === undefined)) throw new ConfigError('QUADRANGLE_ADMIN_USER and QUADRANGLE_ADMIN_PASSWORD must be given together');

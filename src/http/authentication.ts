@@ -91,12 +91,19 @@ export function registerAuthentication(app: FastifyInstance, options: { tokens: 
   app.addHook('preHandler', async (request) => {
     const adminPost = request.method === 'POST' && request.url.startsWith(options.adminPrefix);
     const token = requestToken(request, adminPost);
-    if (!token) return;
-    if (!secureEnough(request, options.security)) throw sslRequired();
-    const check = await options.tokens.verify(token, { ip: request.ip, referer: refererOf(request) });
-    if (!check.ok) throw invalidToken();
-    request.caller = check.caller;
+    if (token) request.caller = await checkToken(request, token, options.tokens, options.security);
   });
+}
+
+/**
+ * The caller a token stands for, checked as every request's is (HTTPS, signature, binding);
+ * 403 or 498 otherwise. For tokens read from a body the hook cannot see (multipart uploads).
+ */
+export async function checkToken(request: FastifyRequest, token: string, tokens: TokenService, security: SecurityConfig): Promise<Caller> {
+  if (!secureEnough(request, security)) throw sslRequired();
+  const check = await tokens.verify(token, { ip: request.ip, referer: refererOf(request) });
+  if (!check.ok) throw invalidToken();
+  return check.caller;
 }
 
 export function refererOf(request: FastifyRequest): string | undefined {

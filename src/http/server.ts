@@ -12,6 +12,7 @@ import type { SecurityServices } from '../security/security-services.js';
 import type { ServicePools } from '../workers/service-pools.js';
 import { adminFace } from '../faces/admin/admin-face.js';
 import { tokensFace } from '../faces/tokens/tokens-face.js';
+import type { UploadStore } from '../admin/upload-store.js';
 import { registerAuthentication } from './authentication.js';
 import { registerMetricsRoute, type ServerMetrics } from './metrics.js';
 import { registerRequestLog, requestId, requestLogSerializers } from './request-log.js';
@@ -52,6 +53,8 @@ export interface ServerContext {
   admin: ServiceAdmin;
   /** Prometheus metrics of this node. */
   metrics: ServerMetrics;
+  /** Files uploaded to publish from. */
+  uploads: UploadStore;
 }
 
 function requestedFormat(request: FastifyRequest): string {

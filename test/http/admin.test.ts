@@ -73,7 +73,7 @@ describe('Administration and security', () => {
     const queryOnly = await post(`${adminUrl}?token=${encodeURIComponent(admin)}`, {});
     assert.equal(queryOnly.code, 499);
     const root = await post(adminUrl, {}, { 'X-Esri-Authorization': `Bearer ${admin}` });
-    assert.deepEqual(root.resources, ['services', 'security', 'info']);
+    assert.deepEqual(root.resources, ['services', 'security', 'uploads', 'info']);
     const bearer = await post(`${adminUrl}/info`, {}, { Authorization: `Bearer ${admin}` });
     assert.equal(bearer.loggedInUser, ADMIN.username);
     const missing = await adminPost('/machines');
@@ -87,7 +87,7 @@ describe('Administration and security', () => {
     assert.deepEqual((await getJson(`${server.base}/services`, { token: 'not-a-token' })).error.code, 498);
     const bound = await token(ADMIN.username, ADMIN.password, { client: 'referer', referer: 'https://maps.example.org/app/' });
     const fromApp = await post(adminUrl, { token: bound }, { Referer: 'https://maps.example.org/app/index.html' });
-    assert.deepEqual(fromApp.resources, ['services', 'security', 'info']);
+    assert.deepEqual(fromApp.resources, ['services', 'security', 'uploads', 'info']);
     const elsewhere = await post(adminUrl, { token: bound }, { Referer: 'https://evil.example.net/' });
     assert.equal(elsewhere.code, 498);
     const ipBound = await token(ADMIN.username, ADMIN.password, { client: 'ip', ip: '203.0.113.9' });

@@ -7,9 +7,10 @@
  */
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
+import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/admin-error.js';
-import { forbidden, tokenRequired } from '../../http/authentication.js';
+import { checkToken, forbidden, tokenRequired } from '../../http/authentication.js';
 import { RequestParams } from '../../http/request-params.js';
 import type { ServerContext } from '../../http/server.js';
 import { hasPrivilege, type Caller, type Privilege } from '../../security/privileges.js';
@@ -18,6 +19,7 @@ import { loginPage } from '../tokens/tokens-face.js';
 import { sendAdmin, sendAdminError, type AdminPage } from './admin-respond.js';
 import { resolveSecurityRoute } from './admin-security.js';
 import { resolveServicesRoute } from './admin-services.js';
+import { resolveUploadsRoute } from './admin-uploads.js';
 
 /** What a handler gets. */
 export interface AdminCall {
@@ -26,6 +28,8 @@ export interface AdminCall {
   params: RequestParams;
   /** Null only for generateToken. */
   caller: Caller;
+  /** The file of a multipart operation (its fields sent before it are in `params`). */
+  file?: MultipartFile;
   /** The admin root URL path, e.g. `/arcgis/admin`. */
   base: string;
 }
@@ -36,6 +40,11 @@ export interface AdminRoute {
   privilege: Privilege | 'none';
   /** Operations answer POST only (admin.md §1). */
   operation?: boolean;
+  /**
+   * Takes a multipart/form-data body: the fields before the file (token, f, …) are read, the
+   * caller checked, and only then the file streamed to the handler.
+   */
+  multipart?: boolean;
   /** The JSON answer. */
   handle(call: AdminCall): Promise<unknown>;
   /** How the HTML view is titled and linked. */
@@ -46,8 +55,8 @@ function resolveRoute(path: string[]): AdminRoute | null {
   const [head, ...rest] = path;
   if (head === undefined) {
     return {
-      privilege: 'PUBLISH', page: { title: 'ArcGIS Server Administrator API', path: '', children: ['services', 'security', 'info'] },
-      handle: async ({ ctx }) => ({ resources: ['services', 'security', 'info'], operations: ['generateToken'], currentVersion: ctx.config.currentVersion, fullVersion: `${ctx.config.currentVersion.toFixed(1)}.0` }),
+      privilege: 'PUBLISH', page: { title: 'ArcGIS Server Administrator API', path: '', children: ['services', 'security', 'uploads', 'info'] },
+      handle: async ({ ctx }) => ({ resources: ['services', 'security', 'uploads', 'info'], operations: ['generateToken'], currentVersion: ctx.config.currentVersion, fullVersion: `${ctx.config.currentVersion.toFixed(1)}.0` }),
     };
   }
   if (head === 'info' && rest.length === 0) {
@@ -61,7 +70,9 @@ function resolveRoute(path: string[]): AdminRoute | null {
   }
   if (head === 'services') return resolveServicesRoute(rest);
   if (head === 'security') return resolveSecurityRoute(rest);
-  // The rest of an ArcGIS site (machines, logs, …) is not part of Quadrangle (admin.md §5).
+  if (head === 'uploads') return resolveUploadsRoute(rest);
+  // The rest of an ArcGIS site (machines, logs, …) is not part of Quadrangle (admin.md §5);
+  // uploads are, for publishing users' files.
   return null;
 }
 
@@ -69,6 +80,7 @@ const QUADRANGLE_VERSION = (createRequire(import.meta.url)('../../../package.jso
 
 export const adminFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const base = `/${ctx.config.instance}/admin`;
+  await app.register(multipart, { limits: { files: 1, fields: 20, fieldSize: 1024 * 1024, fileSize: ctx.config.uploadLimitMb * 2 ** 20 } });
   app.setErrorHandler((error, request, reply) => sendAdminError(request, reply, error));
   app.setNotFoundHandler((request, reply) => sendAdminError(request, reply, new AdminError(404, 'Resource not found.')));
 
@@ -86,7 +98,23 @@ export const adminFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (app,
     const path = raw.split('/').filter(Boolean);
     const route = resolveRoute(path);
     if (!route) throw new AdminError(404, `Resource '${path.join('/').slice(0, 200)}' not found.`);
-    const params = new RequestParams(request.query, request.body);
+    let params = new RequestParams(request.query, request.body);
+    let file: MultipartFile | undefined;
+    if (route.multipart && request.isMultipart() && request.method === 'POST') {
+      // Fields sent before the file: the token among them is checked before the file is read.
+      file = await request.file();
+      const fields: Record<string, string> = {};
+      for (const [name, field] of Object.entries(file?.fields ?? {})) {
+        const value = Array.isArray(field) ? field[field.length - 1] : field;
+        if (value && value.type === 'field') fields[name] = String(value.value);
+      }
+      params = new RequestParams(request.query, fields);
+      // The error handler reads `f` from the body too.
+      request.body = fields;
+      // Never the query's token: admin POSTs take theirs from headers or the body (admin.md §3).
+      const token = Object.entries(fields).find(([k]) => k.toLowerCase() === 'token')?.[1]?.trim();
+      if (!request.caller && token) request.caller = await checkToken(request, token, ctx.security.tokens, ctx.config.security);
+    }
     if (route.operation && request.method !== 'POST' && !(path[0] === 'generateToken' && ctx.config.security.allowGetToken)) {
       if (route.privilege === 'none' && params.get('f') === undefined) return reply.type('text/html; charset=utf-8').send(loginPage(`${base}`));
       throw new AdminError(405, `Method not allowed: ${path[path.length - 1]} requires POST.`);
@@ -96,7 +124,7 @@ export const adminFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (app,
       if (!caller) throw tokenRequired();
       if (!hasPrivilege(caller.privilege, route.privilege)) throw forbidden(caller, route.privilege);
     }
-    const body = await route.handle({ ctx, request, params, caller: request.caller!, base });
+    const body = await route.handle({ ctx, request, params, caller: request.caller!, base, file });
     return sendAdmin(reply, params, base, body, route.page);
   }
 };
