@@ -21,7 +21,7 @@ async function postForm(url: string, params: Record<string, string>): Promise<an
 async function upload(url: string, fields: Record<string, string>, name: string, bytes: Uint8Array, headers: Record<string, string> = {}): Promise<any> {
   const form = new FormData();
   for (const [k, v] of Object.entries({ f: 'json', ...fields })) form.append(k, v);
-  form.append('itemFile', new Blob([bytes]), name);
+  form.append('itemFile', new Blob([new Uint8Array(bytes)]), name);
   const res = await fetch(url, { method: 'POST', body: form, headers });
   return res.json();
 }
