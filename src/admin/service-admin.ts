@@ -8,7 +8,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { fromAdminServiceJson } from '../catalog/admin-service-json.js';
+import { fromAdminServiceJson, toAdminServiceJson } from '../catalog/admin-service-json.js';
 import type { CatalogStore } from '../catalog/catalog-store.js';
 import { MapService } from '../catalog/map-service.js';
 import { NAME_PATTERN, servicePath, type ServiceDefinition } from '../catalog/service-definition.js';
@@ -19,7 +19,10 @@ import type { JobEngine } from '../jobs/job-engine.js';
 import { serviceResourceKey } from '../security/access-policy.js';
 import type { SecurityStore } from '../security/security-store.js';
 import type { ServicePools } from '../workers/service-pools.js';
+import { publishFiles } from '../publish/publish-service.js';
+import { PublishError } from '../publish/publish-error.js';
 import { AdminError } from './admin-error.js';
+import type { UploadStore } from './upload-store.js';
 
 export type RealTimeState = 'STARTED' | 'STOPPED' | 'STARTING' | 'STOPPING';
 
@@ -33,7 +36,13 @@ export interface ServiceAdminOptions {
   security: SecurityStore;
   jobs: JobEngine;
   dataDir: string;
+  /** Uploaded items, which createService can publish from. */
+  uploads?: UploadStore;
 }
+
+/** Files of an uploaded item that can be published as layers, and as a DEM. */
+const VECTOR_FILE = /\.(shp|geojson|json|fgb|gpkg)$/i;
+const DEM_FILE = /\.tiff?$/i;
 
 export class ServiceAdmin {
   /** Services in the middle of a start or stop on this node. */
@@ -57,6 +66,8 @@ export class ServiceAdmin {
 
   async create(folder: string, serviceJson: unknown, user: string): Promise<ServiceDefinition> {
     await this.requireFolder(folder);
+    const properties = (serviceJson as { properties?: Record<string, unknown> } | null)?.properties;
+    if (properties && typeof properties === 'object' && properties.uploadItems !== undefined) return this.createFromUploads(folder, serviceJson as Record<string, unknown>, user);
     const definition = this.convert(folder, serviceJson);
     if (await this.o.store.getService(folder, definition.serviceName)) throw new AdminError(400, `Service '${label(folder, definition.serviceName)}' already exists.`);
     await this.checkSources(definition);
@@ -65,6 +76,58 @@ export class ServiceAdmin {
     if (definition.configuredState !== 'STOPPED') await this.o.pools.start(folder, definition.serviceName);
     await this.audit(user, 'created', label(folder, definition.serviceName), definition.configuredState === 'STOPPED' ? 'stopped' : 'started');
     return definition;
+  }
+
+  /**
+   * createService from uploaded items: `properties.uploadItems` (IDs, an array or comma-separated)
+   * and optionally `properties.demItem` are published as `quadrangle publish` publishes files; the
+   * JSON's other settings (description, pool, capabilities…) then apply to the published service.
+   * Refused settings remove the published service again, so nothing half-made remains.
+   */
+  private async createFromUploads(folder: string, json: Record<string, unknown>, user: string): Promise<ServiceDefinition> {
+    const { uploadItems, demItem, ...otherProperties } = json.properties as Record<string, unknown>;
+    const name = json.serviceName;
+    if (typeof name !== 'string' || !NAME_PATTERN.test(name)) throw new AdminError(400, 'serviceName: letters, digits and _, at most 120 characters');
+    if (!this.o.uploads) throw new AdminError(400, 'properties.uploadItems: this server takes no uploads.');
+    const ids = (Array.isArray(uploadItems) ? uploadItems : String(uploadItems).split(',')).map((s) => String(s).trim()).filter(Boolean);
+    if (ids.length === 0) throw new AdminError(400, 'properties.uploadItems: name at least one uploaded item.');
+    const itemFiles = (id: string, pattern: RegExp, field: string): string[] => {
+      const item = this.o.uploads!.get(id);
+      if (!item) throw new AdminError(400, `${field}: item '${id.slice(0, 80)}' does not exist.`);
+      const files = this.o.uploads!.filePaths(item).filter((f) => pattern.test(f));
+      if (files.length === 0) throw new AdminError(400, `${field}: item '${id}' (${item.itemName}) holds no ${pattern === DEM_FILE ? 'GeoTIFF' : 'shapefile, GeoJSON, FlatGeobuf or GeoPackage'}.`);
+      return files;
+    };
+    const files = ids.flatMap((id) => itemFiles(id, VECTOR_FILE, 'properties.uploadItems'));
+    const dems = demItem === undefined || demItem === '' ? [] : itemFiles(String(demItem), DEM_FILE, 'properties.demItem');
+    if (dems.length > 1) throw new AdminError(400, `properties.demItem: item '${String(demItem)}' holds ${dems.length} GeoTIFFs; upload one.`);
+    let published: Awaited<ReturnType<typeof publishFiles>>;
+    try {
+      published = await publishFiles({ dataDir: this.o.dataDir, files, name, folder, ...(dems[0] ? { dem: dems[0] } : {}), user }, { store: this.o.store });
+    } catch (e) {
+      // Names the user's file by its upload name, not the server's path.
+      if (e instanceof PublishError) throw new AdminError(400, e.message.split(this.o.dataDir).join('<data>'));
+      throw e;
+    }
+    const asPublished = toAdminServiceJson(published.definition);
+    let definition: ServiceDefinition;
+    try {
+      definition = this.convert(folder, { ...asPublished, ...json, serviceName: name, properties: { ...otherProperties, mapDefinition: asPublished.properties.mapDefinition } });
+    } catch (e) {
+      await this.o.store.deleteService(folder, name);
+      await rm(this.publishedDir(folder, name), { recursive: true, force: true });
+      throw e;
+    }
+    await this.o.store.putService(definition);
+    this.o.services.invalidate(folder, name);
+    if (definition.configuredState !== 'STOPPED') await this.o.pools.start(folder, name);
+    await this.audit(user, 'created', label(folder, name), `published from ${ids.concat(dems.length ? [String(demItem)] : []).join(', ')}`);
+    return definition;
+  }
+
+  /** Where `quadrangle publish` and uploads put a service's files. */
+  private publishedDir(folder: string, name: string): string {
+    return join(this.o.dataDir, 'published', ...(folder ? [folder] : []), name);
   }
 
   /** Replaces the definition; a started service takes the new settings for its next requests. */
@@ -127,6 +190,8 @@ export class ServiceAdmin {
     this.o.services.invalidate(folder, name);
     await this.o.security.removePermissions(serviceResourceKey(folder, name));
     await rm(join(this.o.dataDir, 'cache', folder ? `${folder}_${name}` : name), { recursive: true, force: true });
+    // Files published for this service alone (`quadrangle publish`, uploads) go with it.
+    await rm(this.publishedDir(folder, name), { recursive: true, force: true });
     await this.audit(user, 'deleted', key, '');
   }
 

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { strToU8, zipSync } from 'fflate';
+import { realFilesDir } from '../support/real-files.js';
 import { freshDataDir, getJson, startTestServer, type TestServer } from '../support/test-server.js';
 
 const ADMIN = { username: 'chief', password: 'correct horse battery' };
@@ -88,5 +89,52 @@ describe('Admin uploads', () => {
     const viaGet = await getJson(`${uploads}/upload`, { token: admin });
     assert.equal(viaGet.code, 405);
     assert.deepEqual(items().sort(), before, 'no item and no staging folder left');
+  });
+
+  it('publishes a service from uploaded items: a zipped shapefile and a DEM that other software wrote', async () => {
+    // Olinda (Brazil) from the R package sf: census tracts with an unnamed GRS 80 datum, and
+    // a DEM in UTM zone 25 south, both as their authors wrote them.
+    const real = realFilesDir();
+    const shapefile: Record<string, Uint8Array> = {};
+    for (const ext of ['shp', 'shx', 'dbf', 'prj']) shapefile[`olinda1.${ext}`] = readFileSync(join(real, 'shape', `olinda1.${ext}`));
+    const tracts = (await upload(`${uploads}/upload`, { token: admin }, 'olinda.zip', zipSync(shapefile))).item;
+    const dem = (await upload(`${uploads}/upload`, { token: admin }, 'olinda_dem.tif', readFileSync(join(real, 'stars', 'olinda_dem_utm25s.tif')))).item;
+    const create = (json: unknown) => postForm(`${server.url}/arcgis/admin/services/createService`, { token: admin, service: JSON.stringify(json) });
+
+    const missing = await create({ serviceName: 'Olinda', type: 'MapServer', properties: { uploadItems: 'i00000000-0000-0000-0000-000000000000' } });
+    assert.equal(missing.code, 400);
+    assert.match(missing.messages[0], /properties\.uploadItems: item 'i0+-.*' does not exist/);
+    const notVector = await create({ serviceName: 'Olinda', type: 'MapServer', properties: { uploadItems: [dem.itemID] } });
+    assert.match(notVector.messages[0], /holds no shapefile/);
+    const badSettings = await create({ serviceName: 'Olinda', type: 'MapServer', minInstancesPerNode: -3, properties: { uploadItems: [tracts.itemID], demItem: dem.itemID } });
+    assert.equal(badSettings.code, 400, JSON.stringify(badSettings));
+    assert.equal((await getJson(`${server.base}/services/Olinda/MapServer`)).error?.code, 404, 'nothing half-published');
+    assert.ok(!existsSync(join(server.dataDir, 'published', 'Olinda')));
+
+    const made = await create({ serviceName: 'Olinda', type: 'MapServer', description: 'Olinda census tracts', properties: { uploadItems: [tracts.itemID], demItem: dem.itemID } });
+    assert.equal(made.status, 'success', JSON.stringify(made));
+    const root = await getJson(`${server.base}/services/Olinda/MapServer`, { token: admin });
+    assert.equal(root.description, 'Olinda census tracts');
+    const names = root.layers.map((l: any) => l.name);
+    assert.ok(names.includes('olinda1') && names.includes('Elevation'), names.join(', '));
+    const tractLayer = root.layers.find((l: any) => l.name === 'olinda1').id;
+    const query = await getJson(`${server.base}/services/Olinda/MapServer/${tractLayer}/query`, { where: "NM_BAIR = 'Alto da Nação'", outFields: 'NM_BAIR,V014', outSR: 4326, returnGeometry: true, f: 'json', token: admin });
+    assert.ok(query.features.length > 0, JSON.stringify(query).slice(0, 300));
+    assert.equal(query.features[0].attributes.NM_BAIR, 'Alto da Nação');
+    const [x, y] = query.features[0].geometry.rings[0][0];
+    assert.ok(x > -34.92 && x < -34.82 && y > -8.05 && y < -7.95, `${x} ${y} lies in Olinda`);
+    const total = await getJson(`${server.base}/services/Olinda/MapServer/${tractLayer}/query`, { where: '1=1', returnCountOnly: true, f: 'json', token: admin });
+    assert.equal(total.count, 470);
+    // The DEM answers identify in its own UTM 25 S grid: a cell value GDAL reads too.
+    const elevation = root.layers.find((l: any) => l.name === 'Elevation').id;
+    const centre = { x: 288776.25 + 55.5 * 89.994067349451157, y: 9120760.75 - 55.5 * 89.994067349451157 };
+    const found = await getJson(`${server.base}/services/Olinda/MapServer/identify`, {
+      geometry: `${centre.x},${centre.y}`, geometryType: 'esriGeometryPoint', sr: JSON.stringify(root.spatialReference.wkid ? { wkid: root.spatialReference.wkid } : root.spatialReference),
+      layers: `all:${elevation}`, tolerance: 0, mapExtent: `${centre.x - 1000},${centre.y - 1000},${centre.x + 1000},${centre.y + 1000}`, imageDisplay: '200,200,96', f: 'json', token: admin,
+    });
+    assert.equal(found.results.length, 1, JSON.stringify(found).slice(0, 300));
+
+    assert.deepEqual(await postForm(`${server.url}/arcgis/admin/services/Olinda.MapServer/delete`, { token: admin }), { status: 'success' });
+    assert.ok(!existsSync(join(server.dataDir, 'published', 'Olinda')), 'the published files go with the service');
   });
 });
