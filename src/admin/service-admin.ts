@@ -19,6 +19,9 @@ import type { JobEngine } from '../jobs/job-engine.js';
 import { serviceResourceKey } from '../security/access-policy.js';
 import type { SecurityStore } from '../security/security-store.js';
 import type { ServicePools } from '../workers/service-pools.js';
+import type { Envelope } from '../geo/geometry.js';
+import type { TemplateLibrary } from '../layout/template-library.js';
+import { addSheetIndex, SHEET_INDEX_DIR, SheetIndexError, type SheetIndexResult } from '../production/user-products.js';
 import { publishFiles } from '../publish/publish-service.js';
 import { PublishError } from '../publish/publish-error.js';
 import { AdminError } from './admin-error.js';
@@ -38,6 +41,8 @@ export interface ServiceAdminOptions {
   dataDir: string;
   /** Uploaded items, which createService can publish from. */
   uploads?: UploadStore;
+  /** Grid definitions and layouts, for sheet indexes and their products. */
+  library?: TemplateLibrary;
 }
 
 /** Files of an uploaded item that can be published as layers, and as a DEM. */
@@ -125,6 +130,25 @@ export class ServiceAdmin {
     return definition;
   }
 
+  /**
+   * Builds the sheet index of a grid over the service (its full extent unless `extent` is given)
+   * as a layer, and with `products` registers the grid's product with the service's DEM.
+   */
+  async addSheetIndex(folder: string, name: string, options: { grid: string; extent?: Envelope; products: boolean }, user: string): Promise<SheetIndexResult> {
+    await this.get(folder, name);
+    if (!this.o.library) throw new AdminError(400, 'grid: this server has no grid definitions.');
+    let result: SheetIndexResult;
+    try {
+      result = await addSheetIndex({ dataDir: this.o.dataDir, folder, service: name, ...options }, { store: this.o.store, library: this.o.library, services: this.o.services });
+    } catch (e) {
+      if (e instanceof SheetIndexError) throw new AdminError(400, e.message);
+      throw e;
+    }
+    this.o.services.invalidate(folder, name);
+    await this.audit(user, 'edited', label(folder, name), `sheet index ${result.grid}: ${result.sheetNumbers.length} sheets${result.product ? `, product ${result.product}` : ''}`);
+    return result;
+  }
+
   /** Where `quadrangle publish` and uploads put a service's files. */
   private publishedDir(folder: string, name: string): string {
     return join(this.o.dataDir, 'published', ...(folder ? [folder] : []), name);
@@ -190,8 +214,9 @@ export class ServiceAdmin {
     this.o.services.invalidate(folder, name);
     await this.o.security.removePermissions(serviceResourceKey(folder, name));
     await rm(join(this.o.dataDir, 'cache', folder ? `${folder}_${name}` : name), { recursive: true, force: true });
-    // Files published for this service alone (`quadrangle publish`, uploads) go with it.
+    // Files made for this service alone (`quadrangle publish`, uploads, `quadrangle sheets`) go with it.
     await rm(this.publishedDir(folder, name), { recursive: true, force: true });
+    await rm(join(this.o.dataDir, SHEET_INDEX_DIR, ...(folder ? [folder] : []), name), { recursive: true, force: true });
     await this.audit(user, 'deleted', key, '');
   }
 

@@ -102,7 +102,7 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
   });
   await jobs.start();
   const uploads = new UploadStore(join(config.dataDir, 'uploads'), config.uploadLimitMb * 2 ** 20);
-  const admin = new ServiceAdmin({ store, services, pools, security: security.store, jobs, dataDir: config.dataDir, uploads });
+  const admin = new ServiceAdmin({ store, services, pools, security: security.store, jobs, dataDir: config.dataDir, uploads, library });
   const metrics = new ServerMetrics(config.instance, () => pools);
   const app = await createServer({ config, store, services, outputs, runOperation: (task) => pools.run(task), jobs, library, security, pools, admin, metrics, uploads });
   const sweeper = setInterval(() => { outputs.sweep(OUTPUT_LIFETIME_MS).catch(() => {}); }, 60_000);

@@ -8,12 +8,14 @@ import { ensureSampleData, startQuadrangle } from '../app/quadrangle-app.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import type { Envelope } from '../geo/geometry.js';
 import { SecurityStoreError } from '../security/security-store.js';
+import { addSheetIndexToDataDir, SheetIndexError } from '../production/user-products.js';
 import { SheetError } from '../sheet/generate-sheet.js';
 import { SeedError, seedCache } from '../tiles/seed.js';
 import { adminCommand } from './admin-command.js';
 import { GenerateCommandError, generateCommand } from './generate-command.js';
 import { makeSheet } from './make-sheet.js';
 import { ProgressBar, progressLine } from './progress-bar.js';
+import { publishCommand } from '../publish/publish-command.js';
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -118,6 +120,19 @@ program.command('sheet')
     log(`Wrote ${opts.output} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
+program.command('sheets')
+  .description('add the sheet index of a grid (TM25, TM50, TM100, …) to a map service, and with --products the grid\'s product')
+  .requiredOption('--grid <name>', 'grid definition, e.g. TM50')
+  .requiredOption('--service <path>', 'service as Folder/Name')
+  .option('--extent <xmin,ymin,xmax,ymax>', 'area in the service\'s spatial reference (default: the service\'s full extent)', envelope)
+  .option('--products', 'also register a product for the grid (the service needs a DEM raster layer)', false)
+  .option('-d, --data <dir>', 'data directory (env QUADRANGLE_DATA, default ./data)')
+  .action(async (opts: { grid: string; service: string; extent?: Envelope; products: boolean; data?: string }) => {
+    const config = loadConfig({ dataDir: opts.data });
+    const r = await addSheetIndexToDataDir({ dataDir: config.dataDir, service: opts.service, grid: opts.grid, extent: opts.extent, products: opts.products });
+    log(`${r.replaced ? 'Rebuilt' : 'Added'} ${r.layerName} (layer ${r.layerId}, ${r.sheetNumbers.length} sheets, ${r.path}) on ${r.service}${r.product ? `; product ${r.product}` : ''}`);
+  });
+
 program.command('generate')
   .description('submit a generateProduct job to a running server; with --wait, follow it and download the output')
   .requiredOption('--product <name>', 'product, e.g. TM50')
@@ -137,9 +152,18 @@ program.command('generate')
     log(opts.wait ? `Job ${job.jobId} succeeded: ${opts.output ?? job.outputUrl}` : `Submitted job ${job.jobId}: ${job.statusUrl}`);
   });
 
+program.command('publish')
+  .description('publish vector files (shapefile, GeoJSON, FlatGeobuf, GeoPackage) and a DEM as a map service; prints its URL')
+  .argument('[files...]', 'vector files to publish')
+  .requiredOption('--name <name>', 'service name: letters, digits and _')
+  .option('--folder <folder>', 'catalog folder (default: the root folder)')
+  .option('--dem <file>', 'GeoTIFF elevation model, drawn as hillshade, elevation tint and identifiable elevations')
+  .option('-d, --data <dir>', 'data directory (env QUADRANGLE_DATA, default ./data)')
+  .action(async (files: string[], opts: { name: string; folder?: string; dem?: string; data?: string }) => { process.exitCode = await publishCommand(files, opts); });
+
 adminCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-  log(e instanceof ConfigError || e instanceof SeedError || e instanceof SheetError || e instanceof GenerateCommandError || e instanceof SecurityStoreError ? `quadrangle: ${e.message}` : `quadrangle: ${(e as Error).stack ?? e}`);
+  log(e instanceof ConfigError || e instanceof SeedError || e instanceof SheetError || e instanceof GenerateCommandError || e instanceof SecurityStoreError || e instanceof SheetIndexError ? `quadrangle: ${e.message}` : `quadrangle: ${(e as Error).stack ?? e}`);
   process.exit(1);
 });

@@ -4,7 +4,8 @@
  * nothing behind.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { strToU8, zipSync } from 'fflate';
@@ -134,7 +135,43 @@ describe('Admin uploads', () => {
     });
     assert.equal(found.results.length, 1, JSON.stringify(found).slice(0, 300));
 
+    // A TM25 sheet index over the data (southern and western hemisphere), its product with the
+    // uploaded DEM, and a sheet made through generateProduct exactly as on the sample region.
+    const noGrid = await postForm(`${server.url}/arcgis/admin/services/Olinda.MapServer/addSheetIndex`, { token: admin, grid: 'TM7' });
+    assert.equal(noGrid.code, 400);
+    assert.match(noGrid.messages[0], /unknown grid definition 'TM7'/);
+    const index = await postForm(`${server.url}/arcgis/admin/services/Olinda.MapServer/addSheetIndex`, { token: admin, grid: 'TM25', products: 'true' });
+    assert.equal(index.status, 'success', JSON.stringify(index));
+    assert.equal(index.product, 'TM25');
+    const aoiLayer = `${server.base}/services/Olinda/MapServer/${index.layerId}`;
+    let sheets: any = null;
+    for (let i = 0; i < 50 && !sheets?.features?.length; i++) {
+      sheets = await getJson(`${aoiLayer}/query`, { where: "NRN = '0800S03500W-SW'", outFields: 'OBJECTID,NRN', returnGeometry: false, orderByFields: 'NRN', token: admin });
+      if (!sheets?.features?.length) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(sheets.features.length > 0, JSON.stringify(sheets).slice(0, 300));
+    const { OBJECTID, NRN } = sheets.features[0].attributes;
+    assert.equal(NRN, '0800S03500W-SW', 'numbered from the south-west corner of its 1:50,000 sheet, south and west');
+    const job = await postForm(`${server.base}/services/Olinda/TopographicProductionServer/generateProduct`, {
+      productName: 'TM25', productVersion: 'Standard', aoiLayer, aoiFeatureId: String(OBJECTID), outputType: 'PDF', token: admin,
+    });
+    assert.equal(job.success, true, JSON.stringify(job));
+    let status: any;
+    for (const deadline = Date.now() + 120_000; ;) {
+      status = await getJson(job.statusUrl, { token: admin });
+      if (['esriJobSucceeded', 'esriJobFailed', 'esriJobCancelled'].includes(status.jobStatus) || ['Succeeded', 'Failed', 'Cancelled'].includes(status.status)) break;
+      if (Date.now() > deadline) assert.fail(`the job did not finish: ${JSON.stringify(status)}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.equal(status.status, 'Succeeded', JSON.stringify(status.messages));
+    const pdf = join(server.dataDir, 'olinda.pdf');
+    writeFileSync(pdf, Buffer.from(await (await fetch(`${status.outputUrl}?token=${encodeURIComponent(admin)}`)).arrayBuffer()));
+    const text = execFileSync('pdftotext', ['-raw', pdf, '-']).toString();
+    assert.ok(text.includes(NRN), 'the sheet number is printed on the sheet');
+    assert.match(text, /1:25,000/);
+
     assert.deepEqual(await postForm(`${server.url}/arcgis/admin/services/Olinda.MapServer/delete`, { token: admin }), { status: 'success' });
+    assert.ok(!existsSync(join(server.dataDir, 'sheet-indexes', 'Olinda')), 'the sheet index goes with the service');
     assert.ok(!existsSync(join(server.dataDir, 'published', 'Olinda')), 'the published files go with the service');
   });
 });

@@ -5,6 +5,7 @@
  * @module faces/admin/admin-services
  */
 import { hostname } from 'node:os';
+import type { Envelope } from '../../geo/geometry.js';
 import { AdminError } from '../../admin/admin-error.js';
 import { LIFECYCLE_ACTIONS } from '../../admin/service-admin.js';
 import { toAdminServiceJson } from '../../catalog/admin-service-json.js';
@@ -139,7 +140,22 @@ function itemInfoOf(def: ServiceDefinition): ServiceItemInfo & { name: string; t
   return { name: def.serviceName, type: 'Map Service', title: def.serviceName, summary: '', description: def.description ?? '', tags: [], thumbnail: '', ...def.itemInfo };
 }
 
-const SERVICE_CHILDREN = ['status', 'statistics', 'iteminfo', 'lifecycleinfos', 'permissions'];
+const SERVICE_CHILDREN = ['status', 'statistics', 'iteminfo', 'lifecycleinfos', 'permissions', 'addSheetIndex'];
+
+/** `extent`: `xmin,ymin,xmax,ymax` or an Esri envelope object; absent: the service's own. */
+function extentParam(call: AdminCall): Envelope | undefined {
+  const text = call.params.get('extent')?.trim();
+  if (!text) return undefined;
+  let v: unknown = text;
+  if (text.startsWith('{')) {
+    try { v = JSON.parse(text); } catch { throw new AdminError(400, "'extent' parameter is not valid JSON."); }
+    const o = v as Record<string, unknown>;
+    v = [o.xmin, o.ymin, o.xmax, o.ymax];
+  } else v = text.split(',');
+  const n = (v as unknown[]).map((x) => (x === '' || x === null ? NaN : Number(x)));
+  if (n.length !== 4 || !n.every(Number.isFinite)) throw new AdminError(400, "'extent' must be xmin,ymin,xmax,ymax or an envelope object.");
+  return { xmin: n[0]!, ymin: n[1]!, xmax: n[2]!, ymax: n[3]! };
+}
 
 /** Routes of one service. */
 function serviceRoute(folder: string, name: string, type: string, rest: string[]): AdminRoute | null {
@@ -166,6 +182,16 @@ function serviceRoute(folder: string, name: string, type: string, rest: string[]
     case 'stop': return operation('Stop', (c) => c.ctx.admin.stop(folder, name, user(c)));
     case 'delete': return operation('Delete', (c) => c.ctx.admin.delete(folder, name, user(c)));
     case 'status': return resource('Status of ', (c) => c.ctx.admin.status(folder, name));
+    case 'addSheetIndex': return {
+      privilege: 'PUBLISH', operation: true, page: { title: `Add a sheet index to ${target}`, path: `${path}/${op}` },
+      handle: async (call) => {
+        await def(call);
+        const grid = call.params.get('grid')?.trim();
+        if (!grid) throw new AdminError(400, "'grid' parameter is required.");
+        const r = await call.ctx.admin.addSheetIndex(folder, name, { grid, extent: extentParam(call), products: call.params.bool('products', false) }, user(call));
+        return { status: 'success', layerId: r.layerId, layerName: r.layerName, sheets: r.sheetNumbers.length, replaced: r.replaced, product: r.product };
+      },
+    };
     case 'statistics': return resource('Statistics of ', (c, d) => statisticsOf(c, folder, d));
     case 'iteminfo': return resource('Item information of ', (_c, d) => itemInfoOf(d));
     case 'iteminfo/edit': return operation('Edit item information of', async (c) => {
