@@ -11,7 +11,7 @@ import type { LabelCandidate } from './label-candidate.js';
 import { placeLabels } from './label-placer.js';
 import { paintLayer, type PaintContext } from './layer-painter.js';
 import type { MapRequest } from './map-request.js';
-import { TextMeasurer } from './text-measurer.js';
+import { sharedTextMeasurer } from './text-measurer.js';
 import { ViewTransform } from './view-transform.js';
 import { warnOnce, type Warn } from './warn-once.js';
 
@@ -51,7 +51,7 @@ export function buildDisplayList(request: MapRequest, options: BuildOptions = {}
     const boxes = Float64Array.from(pc.obstacles);
     for (let i = 0; i < pc.obstacleOwners.length; i++) index.insert(boxes.subarray(i * 4, i * 4 + 4), pc.obstacleOwners[i]);
     for (const box of options.obstacles ?? []) index.insert(Float64Array.from(box), -1);
-    for (const { item, layer } of placeLabels(candidates, { index, measurer: new TextMeasurer(), k })) { items.push(item); itemLayers.push(layer); }
+    for (const { item, layer } of placeLabels(candidates, { index, measurer: sharedTextMeasurer(), k })) { items.push(item); itemLayers.push(layer); }
   }
   const { clip } = request;
   const excluded = new Set(clip?.excludedLayers);

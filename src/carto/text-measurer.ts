@@ -13,7 +13,10 @@ export interface FontMetrics { ascent: number; descent: number }
 
 interface FontCache { css: string; metrics: FontMetrics; advances: Map<string, number>; widths: Map<string, number> }
 
-/** Measures label text; one instance serves a whole map. */
+/** Whole-string widths kept per font; past this the font's widths start afresh (labels repeat, but not without end). */
+const MAX_WIDTHS_PER_FONT = 20_000;
+
+/** Measures label text; `sharedTextMeasurer` keeps its answers from map to map. */
 export class TextMeasurer {
   private readonly ctx: SKRSContext2D;
   private readonly fonts = new Map<string, FontCache>();
@@ -36,6 +39,7 @@ export class TextMeasurer {
     if (w === undefined) {
       this.use(c, font);
       w = this.ctx.measureText(text).width;
+      if (c.widths.size >= MAX_WIDTHS_PER_FONT) c.widths.clear();
       c.widths.set(text, w);
     }
     return w;
@@ -83,4 +87,14 @@ export class TextMeasurer {
     this.ctx.fontKerning = font.kerning ? 'normal' : 'none';
     this.current = key;
   }
+}
+
+let shared: TextMeasurer | null = null;
+
+/**
+ * The thread's measurer, shared by every map it draws: measuring a label in Skia costs tens of
+ * microseconds, and a server draws the same names over and over.
+ */
+export function sharedTextMeasurer(): TextMeasurer {
+  return (shared ??= new TextMeasurer());
 }
