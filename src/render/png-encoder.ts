@@ -66,17 +66,29 @@ function scanlines(pixels: Uint8Array, width: number, height: number, inBpp: num
   return out;
 }
 
-/** Adler-32 of `data` (RFC 1950), the zlib stream's trailer. */
-function adler32(data: Uint8Array): number {
-  let a = 1, b = 0;
-  for (let i = 0; i < data.length;) {
-    // 5552 bytes is the most that can be summed before b may exceed 2^32 (zlib's NMAX).
-    const end = Math.min(i + 5552, data.length);
-    for (; i < end; i++) { a += data[i]!; b += a; }
-    a %= 65521;
-    b %= 65521;
-  }
-  return ((b << 16) | a) >>> 0;
+const ADLER_BASE = 65521;
+
+/**
+ * Adler-32 of `data` (RFC 1950, the zlib stream's trailer), computed by zlib on the thread
+ * pool: a level-0 zlib stream only copies the bytes, and ends with their checksum.
+ */
+async function adler32(data: Uint8Array): Promise<number> {
+  const stored = await deflateAsync(data, { level: 0 });
+  return stored.readUInt32BE(stored.length - 4);
+}
+
+/** The Adler-32 of a ‖ b from theirs (zlib's adler32_combine), `lengthB` being b's length. */
+function combineAdler32(a: number, b: number, lengthB: number): number {
+  const rem = lengthB % ADLER_BASE;
+  let sum1 = a & 0xffff;
+  let sum2 = (rem * sum1) % ADLER_BASE;
+  sum1 += (b & 0xffff) + ADLER_BASE - 1;
+  sum2 += ((a >>> 16) & 0xffff) + ((b >>> 16) & 0xffff) + ADLER_BASE - rem;
+  if (sum1 >= ADLER_BASE) sum1 -= ADLER_BASE;
+  if (sum1 >= ADLER_BASE) sum1 -= ADLER_BASE;
+  if (sum2 >= ADLER_BASE * 2) sum2 -= ADLER_BASE * 2;
+  if (sum2 >= ADLER_BASE) sum2 -= ADLER_BASE;
+  return ((sum2 << 16) | sum1) >>> 0;
 }
 
 /** Parts an image's data is deflated in at once; small images are deflated whole. */
@@ -92,12 +104,11 @@ async function zlibParallel(data: Uint8Array, level: number): Promise<Buffer> {
   const parts = Math.min(PARTS, Math.floor(data.length / PART_MIN_BYTES));
   if (parts <= 1) return deflateAsync(data, { level });
   const size = Math.ceil(data.length / parts);
-  const pending = Array.from({ length: parts }, (_, i) => deflateRawAsync(data.subarray(i * size, (i + 1) * size), {
-    level, finishFlush: i < parts - 1 ? constants.Z_SYNC_FLUSH : constants.Z_FINISH,
-  }));
-  // Summed here while the thread pool deflates.
+  const slices = Array.from({ length: parts }, (_, i) => data.subarray(i * size, (i + 1) * size));
+  const pending = slices.map((slice, i) => deflateRawAsync(slice, { level, finishFlush: i < parts - 1 ? constants.Z_SYNC_FLUSH : constants.Z_FINISH }));
+  const sums = await Promise.all(slices.map(adler32));
   const check = Buffer.alloc(4);
-  check.writeUInt32BE(adler32(data), 0);
+  check.writeUInt32BE(sums.reduce((sum, next, i) => combineAdler32(sum, next, slices[i]!.length)), 0);
   // CMF 0x78 (deflate, 32 KiB window); FLG with FLEVEL for the level, then FCHECK so CMF·256+FLG ≡ 0 mod 31.
   const flevel = level <= 1 ? 0 : level <= 5 ? 1 : level === 6 ? 2 : 3;
   const flg = flevel << 6;
