@@ -86,3 +86,13 @@ export function geometryHasZ(g: Geometry): boolean {
   eachPosition(g, (p) => { if (!seen) { hasZ = p.length > 2; seen = true; } });
   return hasZ;
 }
+
+/** The geometry's first position, or undefined for an empty geometry. */
+export function firstPosition(g: Geometry): Position | undefined {
+  switch (g.type) {
+    case 'Point': return g.coordinates;
+    case 'MultiPoint': case 'LineString': return g.coordinates[0];
+    case 'MultiLineString': case 'Polygon': return g.coordinates[0]?.[0];
+    case 'MultiPolygon': return g.coordinates[0]?.[0]?.[0];
+  }
+}

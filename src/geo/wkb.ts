@@ -3,7 +3,7 @@
  * GeoPackage stores WKB after its own header (see data/geopackage/gpkg-geometry.ts).
  * @module geo/wkb
  */
-import type { Geometry, Position } from './geometry.js';
+import { firstPosition, type Geometry, type Position } from './geometry.js';
 
 const TYPE_CODES: Record<Geometry['type'], number> = {
   Point: 1, LineString: 2, Polygon: 3, MultiPoint: 4, MultiLineString: 5, MultiPolygon: 6,
@@ -26,13 +26,7 @@ export function encodeWkb(g: Geometry): Buffer {
 }
 
 function firstDims(g: Geometry): number {
-  let p: Position | undefined;
-  switch (g.type) {
-    case 'Point': p = g.coordinates; break;
-    case 'MultiPoint': case 'LineString': p = g.coordinates[0]; break;
-    case 'MultiLineString': case 'Polygon': p = g.coordinates[0]?.[0]; break;
-    case 'MultiPolygon': p = g.coordinates[0]?.[0]?.[0]; break;
-  }
+  const p = firstPosition(g);
   return p && p.length > 2 ? 3 : 2;
 }
 

@@ -4,7 +4,7 @@
  * `features()` opens the file afresh each time it is called and reads it record by record.
  * @module ingest/vector-layer
  */
-import type { Geometry, Position } from '../geo/geometry.js';
+import { firstPosition, type Geometry } from '../geo/geometry.js';
 
 /**
  * The kind of geometry a layer holds. `line` and `polygon` layers may mix single and multi
@@ -74,12 +74,5 @@ export function geometryFamily(type: Geometry['type']): GeometryFamily {
 
 /** Number of values in the geometry's first position (2 or 3), 0 for an empty geometry. */
 export function firstPositionDims(g: Geometry): number {
-  let p: Position | undefined;
-  switch (g.type) {
-    case 'Point': p = g.coordinates; break;
-    case 'MultiPoint': case 'LineString': p = g.coordinates[0]; break;
-    case 'MultiLineString': case 'Polygon': p = g.coordinates[0]?.[0]; break;
-    case 'MultiPolygon': p = g.coordinates[0]?.[0]?.[0]; break;
-  }
-  return p ? p.length : 0;
+  return firstPosition(g)?.length ?? 0;
 }

@@ -6,7 +6,7 @@
  * names, so they are the same on every server and every start.
  * @module production/sample-products
  */
-import { createHash } from 'node:crypto';
+import { productOperations } from './product-operations.js';
 import type { CatalogStore } from '../catalog/catalog-store.js';
 import { servicePath } from '../catalog/service-definition.js';
 import { TemplateLibrary } from '../layout/template-library.js';
@@ -28,19 +28,10 @@ const SERIES: Record<SampleProductName, { scale: number; contours: number }> = {
   TM100: { scale: 100000, contours: 40 },
 };
 
-/** A GUID that depends only on `key`: the first 128 bits of its SHA-1, upper-case. */
-function stableGuid(key: string): string {
-  const h = createHash('sha1').update(key).digest('hex').toUpperCase();
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
 /** The definition document of one sample product, as a client would send it to addProduct. */
 export function sampleProductDocument(name: SampleProductName): Record<string, unknown> {
   const { scale, contours } = SERIES[name];
   const scaleText = scale.toLocaleString('en-US');
-  const op = (step: string, type: string, parameters?: { name: string; value: string }[]) => ({
-    id: stableGuid(`quadrangle-sample/${name}/${type}`), name: step, type, ...(parameters ? { parameters } : {}),
-  });
   return {
     version: 0,
     name,
@@ -50,22 +41,7 @@ export function sampleProductDocument(name: SampleProductName): Record<string, u
     sheetIDField: 'NRN',
     productVersions: [{ name: 'TDS_7_1', template: `${name}_Layout` }],
     resources: [{ name: 'Contours', type: 'number', value: String(contours) }],
-    operations: [
-      op('Extract', 'ExtractData', [{ name: 'buffer', value: '500' }]),
-      op('Layout', 'ApplyLayout'),
-      op('Grid', 'BuildGrid'),
-      op('Contours', 'GenerateContours', [{ name: 'contour_interval', value: '[Contours]' }]),
-      op('Hillshade', 'GenerateHillshade'),
-      op('Spot heights', 'GenerateSpotHeights'),
-      op('Elevation guide', 'ElevationGuide'),
-      op('Adjoining sheets', 'AdjoiningSheets'),
-      op('Declination', 'Declination'),
-      op('Surrounds', 'UpdateSurrounds', [
-        { name: 'series_name', value: `TOPOGRAPHIC MAP 1:${scaleText}` },
-        { name: 'series_number', value: name },
-      ]),
-      op('Export', 'Export'),
-    ],
+    operations: productOperations(`quadrangle-sample/${name}`, { name: `TOPOGRAPHIC MAP 1:${scaleText}`, number: name }),
     enabled: true,
     raster: SAMPLE_DEM,
     ancillaryLayers: [],

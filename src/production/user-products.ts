@@ -13,7 +13,7 @@
  * keeps its ID (AOI layer URLs stay valid) and the product is replaced.
  * @module production/user-products
  */
-import { createHash } from 'node:crypto';
+import { productOperations } from './product-operations.js';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CatalogStore } from '../catalog/catalog-store.js';
@@ -108,12 +108,6 @@ function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'grid';
 }
 
-/** A GUID that depends only on `key`: the first 128 bits of its SHA-1, upper-case. */
-function stableGuid(key: string): string {
-  const h = createHash('sha1').update(key).digest('hex').toUpperCase();
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
 /** Product family of a grid, from its name (CTM25 → CTM, JOG250 → JOG, TM50 → TM). */
 function productType(grid: GridDefinition): string {
   const m = /^(MTM|CTM|JOG|TM)/i.exec(grid.name);
@@ -129,9 +123,6 @@ function productType(grid: GridDefinition): string {
 export function gridProductDocument(grid: GridDefinition, options: { raster: string; template: string; key: string }): Record<string, unknown> {
   const scaleText = grid.scale.toLocaleString('en-US');
   const seriesName = (grid.description ?? `Topographic map 1:${scaleText}`).toUpperCase();
-  const op = (step: string, type: string, parameters?: { name: string; value: string }[]) => ({
-    id: stableGuid(`quadrangle-sheets/${options.key}/${grid.name}/${type}`), name: step, type, ...(parameters ? { parameters } : {}),
-  });
   return {
     version: 0,
     name: grid.name,
@@ -141,22 +132,7 @@ export function gridProductDocument(grid: GridDefinition, options: { raster: str
     sheetIDField: 'NRN',
     productVersions: [{ name: USER_PRODUCT_VERSION, template: options.template }],
     resources: [{ name: 'Contours', type: 'number', value: String(grid.contourInterval) }],
-    operations: [
-      op('Extract', 'ExtractData', [{ name: 'buffer', value: '500' }]),
-      op('Layout', 'ApplyLayout'),
-      op('Grid', 'BuildGrid'),
-      op('Contours', 'GenerateContours', [{ name: 'contour_interval', value: '[Contours]' }]),
-      op('Hillshade', 'GenerateHillshade'),
-      op('Spot heights', 'GenerateSpotHeights'),
-      op('Elevation guide', 'ElevationGuide'),
-      op('Adjoining sheets', 'AdjoiningSheets'),
-      op('Declination', 'Declination'),
-      op('Surrounds', 'UpdateSurrounds', [
-        { name: 'series_name', value: seriesName },
-        { name: 'series_number', value: grid.name },
-      ]),
-      op('Export', 'Export'),
-    ],
+    operations: productOperations(`quadrangle-sheets/${options.key}/${grid.name}`, { name: seriesName, number: grid.name }),
     enabled: true,
     raster: options.raster,
     ancillaryLayers: [],
