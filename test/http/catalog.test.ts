@@ -13,6 +13,12 @@ describe('catalog', () => {
     assert.equal(typeof info.authInfo.isTokenBasedSecurity, 'boolean');
   });
 
+  it('answers the health check load balancers probe', async () => {
+    const ok = await fetch(`${server.base}/info/healthCheck`);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { success: true });
+  });
+
   it('lists folders and the services of a folder', async () => {
     const root = await getJson(`${server.base}/services`);
     assert.deepEqual(root.folders, ['Topo']);

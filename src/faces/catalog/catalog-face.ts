@@ -28,6 +28,20 @@ export const catalogFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     }));
   });
 
+  // ArcGIS Server's health check, for load balancers: 200 `{"success": true}` while this node can
+  // read its catalog and security stores (the database, in a cluster), else 503. JSON by default.
+  getAndPost(app, '/info/healthCheck', async (request, reply, params) => {
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the stores did not answer within 5 s')), 5000).unref());
+    try {
+      await Promise.race([Promise.all([ctx.store.listFolders(), ctx.security.enabled()]), timeout]);
+    } catch (e) {
+      request.log.error({ err: e }, 'health check failed');
+      return reply.code(503).type('application/json; charset=utf-8').send(JSON.stringify({ success: false, error: { code: 503, message: 'Service Unavailable', details: [(e as Error).message.slice(0, 200)] } }));
+    }
+    const pretty = params.get('f')?.toLowerCase() === 'pjson';
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify({ success: true }, null, pretty ? 2 : undefined));
+  });
+
   /** Lists a folder ('' = root) as the catalog resource does: only the services the caller may use. */
   async function listing(folder: string, caller: Caller | null) {
     const folders = folder ? [] : await ctx.store.listFolders();
