@@ -11,7 +11,7 @@ import { servicePath, validateServiceDefinition } from '../catalog/service-defin
 import { UploadStore } from '../admin/upload-store.js';
 import { DrawCache } from '../data/draw-cache.js';
 import { ServiceManager } from '../catalog/service-manager.js';
-import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
+import { openCatalogStore } from '../catalog/open-catalog-store.js';
 import type { QuadrangleConfig } from '../config/config.js';
 import { createServer } from '../http/server.js';
 import { ServiceAdmin } from '../admin/service-admin.js';
@@ -20,7 +20,7 @@ import { ServerMetrics } from '../http/metrics.js';
 import { openSecurity } from '../security/security-services.js';
 import { ServicePools } from '../workers/service-pools.js';
 import { JobEngine } from '../jobs/job-engine.js';
-import { SqliteJobStore } from '../jobs/sqlite-job-store.js';
+import { openJobStore } from '../jobs/open-job-store.js';
 import { TemplateLibrary } from '../layout/template-library.js';
 import { OutputStore } from '../output/output-store.js';
 import { ensureSampleProducts } from '../production/sample-products.js';
@@ -75,7 +75,7 @@ async function stoppedServices(store: CatalogStore): Promise<string[]> {
 /** Starts the server; resolves once it listens. */
 export async function startQuadrangle(config: QuadrangleConfig, log: Log = () => {}): Promise<RunningQuadrangle> {
   mkdirSync(config.dataDir, { recursive: true });
-  const store = new SqliteCatalogStore(join(config.dataDir, 'catalog.sqlite'));
+  const store = await openCatalogStore(config, { log });
   if (config.sampleOnEmpty) {
     await ensureSampleService(config, store, log);
     await ensureSampleProducts(store);
@@ -83,11 +83,11 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
   // The main thread draws only when operations run in-process (operationThreads 0).
   const services = new ServiceManager(store, config.dataDir, { drawCache: new DrawCache(config.operationThreads === 0 ? config.drawCacheMb * 2 ** 20 : 0) });
   const security = await openSecurity({
-    dataDir: config.dataDir, maxTokenExpiration: config.security.maxTokenExpiration, log,
+    dataDir: config.dataDir, databaseUrl: config.databaseUrl, maxTokenExpiration: config.security.maxTokenExpiration, log,
     admin: config.adminUser && config.adminPassword ? { username: config.adminUser, password: config.adminPassword } : undefined,
   });
   const pools = new ServicePools({
-    threads: config.operationThreads, dataDir: config.dataDir, drawCacheMb: config.drawCacheMb, services,
+    threads: config.operationThreads, dataDir: config.dataDir, databaseUrl: config.databaseUrl, drawCacheMb: config.drawCacheMb, services,
     settingsFor: async (folder, name) => {
       const service = await services.get(folder, name);
       return service && service.definition.configuredState !== 'STOPPED' ? poolSettingsOf(service.definition) : null;
@@ -95,8 +95,9 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
   });
   const outputs = new OutputStore(join(config.dataDir, 'output'));
   const library = new TemplateLibrary({ layoutDirs: [join(config.dataDir, 'layouts')], gridDirs: [join(config.dataDir, 'grids')] });
+  const jobStore = await openJobStore(config, { log });
   const jobs = new JobEngine({
-    store: new SqliteJobStore(join(config.dataDir, 'jobs.sqlite')), workerScript: new URL('../production/product-worker.ts', import.meta.url),
+    store: jobStore, workerScript: new URL('../production/product-worker.ts', import.meta.url),
     concurrency: config.jobWorkers, outputDir: join(config.dataDir, 'jobs'),
     heldServices: () => stoppedServices(store),
   });
@@ -117,6 +118,7 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
       clearInterval(sweeper);
       await app.close();
       await jobs.close();
+      await jobStore.close();
       await pools.close();
       services.close();
       await store.close();

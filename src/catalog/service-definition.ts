@@ -5,6 +5,7 @@
  * @module catalog/service-definition
  */
 import type { SourceConfig } from '../data/source-registry.js';
+import { sourceConfigProblems } from '../data/source-registry.js';
 import type { SpatialReference } from '../geo/spatial-reference.js';
 import { parseSpatialReference, SpatialReferenceError } from '../geo/spatial-reference.js';
 import { TERRAIN_RENDERS, type TerrainRendering } from '../terrain/terrain-renderer.js';
@@ -146,10 +147,7 @@ export function validateServiceDefinition(def: unknown): ValidationIssue[] {
     if (!LAYER_TYPES.includes(l?.type)) add(`${p}.type`, `must be one of ${LAYER_TYPES.join(', ')}`);
     if (l?.type === 'Raster Layer') validateRaster(l.raster, `${p}.raster`, add);
     else if (l?.type !== 'Group Layer') {
-      const s = l?.source as SourceConfig | undefined;
-      if (!s || typeof s.path !== 'string' || !s.path) add(`${p}.source`, 'needs a type and a path');
-      else if (s.type === 'geopackage' && (typeof s.table !== 'string' || !s.table)) add(`${p}.source.table`, 'is required for a GeoPackage source');
-      else if (s.type !== 'geopackage' && s.type !== 'geojson') add(`${p}.source.type`, "must be 'geopackage' or 'geojson'");
+      for (const [field, problem] of sourceConfigProblems(l?.source)) add(`${p}.source${field}`, problem);
     }
     for (const key of ['minScale', 'maxScale'] as const) {
       const v = l?.[key];

@@ -5,12 +5,11 @@
  * @module cli/admin-command
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { PRIVILEGES, type Privilege } from '../security/privileges.js';
 import type { SecurityStore } from '../security/security-store.js';
-import { SqliteSecurityStore } from '../security/sqlite-security-store.js';
+import { describeSecurityStore, openSecurityStore } from '../security/open-security-store.js';
 import { createUser, ensurePrimaryAdministrator } from '../security/user-accounts.js';
 
 interface CreateUserOptions {
@@ -42,8 +41,8 @@ async function createUserCommand(opts: CreateUserOptions, command: Command): Pro
 
   const config = loadConfig({ dataDir: opts.data });
   mkdirSync(config.dataDir, { recursive: true });
-  const path = join(config.dataDir, 'security.sqlite');
-  const store = new SqliteSecurityStore(path);
+  const path = describeSecurityStore(config);
+  const store = await openSecurityStore(config);
   try {
     const profile = { fullname: opts.fullname, email: opts.email };
     const primary = (await store.countUsers()) === 0;

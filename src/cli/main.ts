@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { ensureSampleData, startQuadrangle } from '../app/quadrangle-app.js';
 import { ConfigError, loadConfig } from '../config/config.js';
+import { DatabaseError } from '../db/database-error.js';
 import type { Envelope } from '../geo/geometry.js';
 import { SecurityStoreError } from '../security/security-store.js';
 import { addSheetIndexToDataDir, SheetIndexError } from '../production/user-products.js';
@@ -85,7 +86,7 @@ program.command('seed')
     const config = loadConfig({ dataDir: opts.data, operationThreads: opts.threads ?? availableParallelism() });
     const bar = new ProgressBar();
     const result = await seedCache({
-      dataDir: config.dataDir, service: opts.service, minLevel: opts.levels[0], maxLevel: opts.levels[1],
+      dataDir: config.dataDir, databaseUrl: config.databaseUrl, service: opts.service, minLevel: opts.levels[0], maxLevel: opts.levels[1],
       extent: opts.extent, bboxWgs84: opts.bboxWgs84, threads: Math.max(1, config.operationThreads),
       onProgress: (p) => {
         const seconds = p.elapsedMs / 1000, rendered = p.done - p.skipped;
@@ -112,7 +113,7 @@ program.command('sheet')
     const bar = new ProgressBar();
     const started = Date.now();
     const { warnings } = await makeSheet({
-      dataDir: config.dataDir, service: opts.service, product: opts.product, sheetId: opts.sheet, format: opts.format, template: opts.template,
+      dataDir: config.dataDir, databaseUrl: config.databaseUrl, service: opts.service, product: opts.product, sheetId: opts.sheet, format: opts.format, template: opts.template,
       resolution: opts.resolution, date: opts.date, output: opts.output,
       onProgress: (step, percent) => bar.update(`[${'#'.repeat(Math.round(percent / 4))}${'-'.repeat(25 - Math.round(percent / 4))}] ${percent}%  ${step}`, percent === 100),
     });
@@ -129,7 +130,7 @@ program.command('sheets')
   .option('-d, --data <dir>', 'data directory (env QUADRANGLE_DATA, default ./data)')
   .action(async (opts: { grid: string; service: string; extent?: Envelope; products: boolean; data?: string }) => {
     const config = loadConfig({ dataDir: opts.data });
-    const r = await addSheetIndexToDataDir({ dataDir: config.dataDir, service: opts.service, grid: opts.grid, extent: opts.extent, products: opts.products });
+    const r = await addSheetIndexToDataDir({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, service: opts.service, grid: opts.grid, extent: opts.extent, products: opts.products });
     log(`${r.replaced ? 'Rebuilt' : 'Added'} ${r.layerName} (layer ${r.layerId}, ${r.sheetNumbers.length} sheets, ${r.path}) on ${r.service}${r.product ? `; product ${r.product}` : ''}`);
   });
 
@@ -164,6 +165,6 @@ program.command('publish')
 adminCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-  log(e instanceof ConfigError || e instanceof SeedError || e instanceof SheetError || e instanceof GenerateCommandError || e instanceof SecurityStoreError || e instanceof SheetIndexError ? `quadrangle: ${e.message}` : `quadrangle: ${(e as Error).stack ?? e}`);
+  log(e instanceof ConfigError || e instanceof DatabaseError || e instanceof SeedError || e instanceof SheetError || e instanceof GenerateCommandError || e instanceof SecurityStoreError || e instanceof SheetIndexError ? `quadrangle: ${e.message}` : `quadrangle: ${(e as Error).stack ?? e}`);
   process.exit(1);
 });

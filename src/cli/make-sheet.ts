@@ -3,11 +3,10 @@
  * file atomically (a partly written sheet never takes the output's name).
  * @module cli/make-sheet
  */
-import { existsSync } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ServiceManager } from '../catalog/service-manager.js';
-import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
+import { catalogExists, describeCatalog, openCatalogStore } from '../catalog/open-catalog-store.js';
 import { TemplateLibrary } from '../layout/template-library.js';
 import { generateSheet, SheetError } from '../sheet/generate-sheet.js';
 import { SHEET_FORMATS, type SheetFormat } from '../sheet/sheet-output.js';
@@ -15,6 +14,8 @@ import { SHEET_FORMATS, type SheetFormat } from '../sheet/sheet-output.js';
 /** What `quadrangle sheet` was asked for. */
 export interface MakeSheetOptions {
   dataDir: string;
+  /** The PostgreSQL catalog's URL; unset for `<data>/catalog.sqlite`. */
+  databaseUrl?: string;
   /** Folder/Name or Name. */
   service: string;
   product: string;
@@ -33,9 +34,9 @@ export async function makeSheet(options: MakeSheetOptions): Promise<{ warnings: 
   if (!(options.format in SHEET_FORMATS)) throw new SheetError(`Unsupported format '${options.format}' (expected one of ${Object.keys(SHEET_FORMATS).join(', ')}).`);
   const date = options.date === undefined ? new Date() : new Date(`${options.date}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) throw new SheetError(`--date must be YYYY-MM-DD, not ${options.date}`);
-  const catalog = join(options.dataDir, 'catalog.sqlite');
-  if (!existsSync(catalog)) throw new SheetError(`No catalog in ${options.dataDir} (start the server once, or pass --data).`);
-  const store = new SqliteCatalogStore(catalog);
+  const catalog = describeCatalog(options);
+  if (!catalogExists(options)) throw new SheetError(`No catalog in ${options.dataDir} (start the server once, or pass --data).`);
+  const store = await openCatalogStore(options);
   const services = new ServiceManager(store, options.dataDir);
   try {
     const parts = options.service.split('/');

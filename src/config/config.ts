@@ -1,10 +1,11 @@
 /**
- * Server configuration from flags and the environment (`PORT`, `HOST`, `QUADRANGLE_DATA`),
- * merged over defaults and checked once at start-up.
+ * Server configuration from flags and the environment (`PORT`, `HOST`, `QUADRANGLE_DATA`,
+ * `QUADRANGLE_DATABASE_URL`, …), merged over defaults and checked once at start-up.
  * @module config/config
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { databaseUrlProblem } from '../db/database-url.js';
 
 export interface QuadrangleConfig {
   /** TCP port; 0 picks a free one. Default 6080, as ArcGIS Server. */
@@ -39,6 +40,12 @@ export interface QuadrangleConfig {
   /** The primary administrator created on first start (`QUADRANGLE_ADMIN_USER`, `QUADRANGLE_ADMIN_PASSWORD`); never defaulted. */
   adminUser?: string;
   adminPassword?: string;
+  /**
+   * PostgreSQL database (`postgres://` or `postgresql://` URL, `QUADRANGLE_DATABASE_URL`) holding the
+   * catalog and the security store that the nodes of a cluster share; unset (the default) keeps
+   * them in SQLite files in the data directory.
+   */
+  databaseUrl?: string;
 }
 
 export interface SecurityConfig {
@@ -74,6 +81,7 @@ export function loadConfig(options: ConfigOptions = {}, env: NodeJS.ProcessEnv =
   if (env.QUADRANGLE_JOB_WORKERS) fromEnv.jobWorkers = Number(env.QUADRANGLE_JOB_WORKERS);
   if (env.QUADRANGLE_ADMIN_USER) fromEnv.adminUser = env.QUADRANGLE_ADMIN_USER;
   if (env.QUADRANGLE_ADMIN_PASSWORD) fromEnv.adminPassword = env.QUADRANGLE_ADMIN_PASSWORD;
+  if (env.QUADRANGLE_DATABASE_URL) fromEnv.databaseUrl = env.QUADRANGLE_DATABASE_URL;
   if (env.QUADRANGLE_TRUSTED_PROXIES) fromEnv.trustedProxies = env.QUADRANGLE_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean);
   const security: Partial<SecurityConfig> = {};
   if (env.QUADRANGLE_REQUIRE_HTTPS) security.requireHttps = bool(env.QUADRANGLE_REQUIRE_HTTPS);
@@ -90,6 +98,8 @@ export function loadConfig(options: ConfigOptions = {}, env: NodeJS.ProcessEnv =
   if (!Number.isInteger(c.security.maxTokenExpiration) || c.security.maxTokenExpiration < 1 || c.security.maxTokenExpiration > 525600) throw new ConfigError('security.maxTokenExpiration must be an integer number of minutes from 1 to 525600');
   if ((c.adminUser === undefined) !== (c.adminPassword === undefined)) throw new ConfigError('QUADRANGLE_ADMIN_USER and QUADRANGLE_ADMIN_PASSWORD must be given together');
   if (c.adminPassword !== undefined && c.adminPassword.length < 8) throw new ConfigError('QUADRANGLE_ADMIN_PASSWORD must have at least 8 characters');
+  const databaseProblem = c.databaseUrl === undefined ? null : databaseUrlProblem(c.databaseUrl);
+  if (databaseProblem) throw new ConfigError(`QUADRANGLE_DATABASE_URL ${databaseProblem}`);
   if (!['silent', 'error', 'warn', 'info', 'debug'].includes(c.logLevel)) throw new ConfigError(`unknown log level ${c.logLevel}`);
   return { ...c, dataDir: resolve(c.dataDir) };
 }

@@ -1,5 +1,5 @@
 /**
- * The one interface every feature store implements (GeoPackage, GeoJSON, later PostGIS).
+ * The one interface every feature store implements (GeoPackage, GeoJSON, PostGIS).
  * A source knows its schema and extent and scans rows with an index-backed prefilter;
  * exact spatial tests, paging after them, statistics and output shaping are written once in
  * layer-query.ts on top of it.

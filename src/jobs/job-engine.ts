@@ -23,14 +23,24 @@
  * ResumePending until a slot is free, then Resumed, and InProgress again at its next progress
  * report. A paused job whose thread is gone (the server restarted) runs again from the start.
  *
- * Recovery (decision). A job found running when the engine starts was cut off by the process
- * dying. It is queued again once, from the beginning, with an informative message; a job cut
- * off a second time is Failed with a message, so a job that brings the server down cannot do
+ * Several engines, one store (a cluster's nodes over PostgreSQL). A job the engine claims is
+ * held through its store (jobs/job-store): every `watchIntervalMs` the engine renews the hold
+ * on the jobs it has threads for and reads their status, and acts on what another node
+ * recorded: Canceling stops the thread as a local cancel does, PausePending parks it at its next
+ * checkpoint, a withdrawn pause lets it go on, and a job no longer held (taken over after this
+ * node's lease ran out, or deleted) has its thread stopped without any write, so two engines
+ * never run one job: every write of a running job's engine is conditional on the hold. Cancel
+ * and pause on a node that does not run the job record Canceling or PausePending for the one
+ * that does; cancel waits for it to record Canceled (a couple of seconds). A resumed job whose
+ * paused thread another node keeps is continued by that node.
+ *
+ * Recovery (decision). A job left running by an engine that is gone — found when the engine
+ * starts (the process died), or later once the holder's lease ran out (another node died) —
+ * was cut off. It is queued again once, from the beginning, with an informative message; a job
+ * cut off a second time is Failed with a message, so a job that brings a node down cannot do
  * it forever. Jobs found Canceling become Canceled and jobs found Deleting are deleted.
  * `close()` is an orderly stop: it terminates the threads and puts their jobs back in the
- * queue at once, without using up that one retry. Recovery assumes this engine is the only one
- * running the store's jobs; a store shared by several nodes needs ownership of running jobs
- * (heartbeats, as pg-boss keeps) before several engines may use it.
+ * queue at once, without using up that one retry.
  *
  * Outputs: handlers write only inside their job folder and through `writeOutputAtomically`
  * (temp name, then rename), since a job may be stopped at any instant. A cleanup timer deletes
@@ -62,6 +72,12 @@ export interface JobEngineOptions {
   maxAgeMs?: number;
   /** How often the store is looked at for jobs queued by another process; 0 never. [1 s] */
   pollIntervalMs?: number;
+  /**
+   * How often the holds on running jobs are renewed, their status read (cancels and pauses from
+   * other nodes) and jobs whose holder is gone recovered; several times shorter than the
+   * store's lease; 0 never (only for a store no other engine shares). [1 s]
+   */
+  watchIntervalMs?: number;
   /** Folder of the job folders. */
   outputDir: string;
   /** Called with the final record of every job that ends (succeeded, failed, timed out, canceled). */
@@ -94,6 +110,9 @@ export interface JobActionResult {
 /** The slowest a terminated thread may be before its job is recorded as ended anyway. */
 const STOP_GRACE_MS = 1500;
 
+/** How long a cancel waits for the node running the job to stop it before answering. */
+const REMOTE_CANCEL_WAIT_MS = 10_000;
+
 /** Job states while not yet finished or being deleted. */
 const ACTIVE_STATUS_CODES: readonly JobStatusCode[] = [
   JOB_STATUS.New, JOB_STATUS.Submitted, JOB_STATUS.Waiting, JOB_STATUS.InProgress, JOB_STATUS.Canceling,
@@ -114,7 +133,9 @@ type Outcome =
   | { status: 'Failed' | 'TimedOut'; error: string }
   | { status: 'Canceled' }
   /** The engine is closing: back to the queue. */
-  | { status: 'Requeued' };
+  | { status: 'Requeued' }
+  /** The job is no longer held through this engine's store: stop the thread, write nothing. */
+  | { status: 'Lost' };
 
 /** A job this engine holds a thread (or a slot being filled) for. */
 interface RunningJob {
@@ -130,6 +151,8 @@ interface RunningJob {
   stretchStart: number | null;
   timer: NodeJS.Timeout | null;
   pauseRequested: boolean;
+  /** Counts local changes of `pauseRequested`, so a status read before one does not undo it. */
+  pauseVersion: number;
   /** Parked at a checkpoint: the thread waits and its slot is free. */
   parked: boolean;
   /** How the job is ending, once decided; reports arriving after that are ignored. */
@@ -152,6 +175,7 @@ export class JobEngine {
   private closed = false;
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
+  private watching: Promise<void> | null = null;
   private cleaning: Promise<string[]> | null = null;
 
   constructor(private readonly options: JobEngineOptions) {
@@ -166,12 +190,13 @@ export class JobEngine {
     if (this.started) throw new Error('the job engine is already started');
     this.started = true;
     await mkdir(this.options.outputDir, { recursive: true });
-    await this.recover();
+    await this.recover(true);
     const every = (ms: number, fn: () => void): void => {
       if (ms > 0) this.timers.push(setInterval(fn, ms).unref());
     };
     every(this.options.cleanupIntervalMs ?? 10 * 60_000, () => void this.cleanup().catch((e) => this.report(e)));
     every(this.options.pollIntervalMs ?? 1000, () => this.pump());
+    every(this.options.watchIntervalMs ?? 1000, () => this.watchHeldJobs());
     this.pump();
   }
 
@@ -211,11 +236,15 @@ export class JobEngine {
     return n;
   }
 
-  /** Cancels a job (tps.md §15); a running one is stopped before this resolves. */
+  /**
+   * Cancels a job (tps.md §15); a running one is stopped before this resolves, also when
+   * another node runs it (unless that node is gone: the engine that recovers the job then
+   * finishes the cancel, and the answer is `Cancel requested`).
+   */
   async cancel(jobId: string): Promise<JobActionResult> {
     const id = normaliseJobId(jobId);
     if (!id) return notFound(jobId);
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < 6; attempt++) {
       const rj = this.running.get(id);
       if (rj) {
         await this.end(rj, { status: 'Canceled' });
@@ -227,9 +256,14 @@ export class JobEngine {
       if (!job) return notFound(id);
       if (!isActive(job.statusCode)) return alreadyFinished(job);
       // Marked running but without a thread here: either the scheduler is between claiming it and
-      // starting its thread (look again in a moment) or its process is gone (cancel the record).
-      if ((RUNNING_STATUS_CODES as readonly number[]).includes(job.statusCode) && attempt < 4) {
-        await delay(20);
+      // starting its thread (look again in a moment) or another engine runs it.
+      if ((RUNNING_STATUS_CODES as readonly number[]).includes(job.statusCode) || job.statusCode === JOB_STATUS.Canceling) {
+        if (attempt < 3) {
+          await delay(20);
+          continue;
+        }
+        const answer = await this.cancelElsewhere(job);
+        if (answer) return answer;
         continue;
       }
       const change: JobChange = { statusCode: JOB_STATUS.Canceled, finished: Date.now(), messages: [jobMessage('informative', 'Job canceled')] };
@@ -241,6 +275,23 @@ export class JobEngine {
       // It moved on meanwhile (claimed by the scheduler): look again.
     }
     return { id, success: false, message: 'Job could not be canceled; try again' };
+  }
+
+  /**
+   * Asks the engine running `job` to stop it (Canceling, seen at its next renewal) and waits
+   * for the job to end; null when the job moved on before Canceling could be written.
+   */
+  private async cancelElsewhere(job: JobRecord): Promise<JobActionResult | null> {
+    const id = job.jobId;
+    if (job.statusCode !== JOB_STATUS.Canceling && !(await this.store.update(id, { statusCode: JOB_STATUS.Canceling }, [job.statusCode]))) return null;
+    for (const until = Date.now() + REMOTE_CANCEL_WAIT_MS; Date.now() < until;) {
+      await delay(100);
+      const now = await this.store.get(id);
+      if (!now) return notFound(id);
+      if (now.statusCode === JOB_STATUS.Canceled) return { id, success: true, message: 'Job canceled' };
+      if (isFinalStatus(now.statusCode)) return alreadyFinished(now);
+    }
+    return { id, success: true, message: 'Cancel requested' };
   }
 
   /**
@@ -279,11 +330,12 @@ export class JobEngine {
         }
         continue;
       }
+      // Running here, or on another node, whose engine sees PausePending at its next renewal.
       const rj = this.running.get(id);
-      if ((code === JOB_STATUS.InProgress || code === JOB_STATUS.Resumed) && rj && !rj.ending) {
-        rj.pauseRequested = true;
+      if ((code === JOB_STATUS.InProgress || code === JOB_STATUS.Resumed) && !rj?.ending) {
+        if (rj) setPauseRequested(rj, true);
         if (await this.store.update(id, { statusCode: JOB_STATUS.PausePending }, [code])) return { id, success: true, message: 'Pause requested' };
-        rj.pauseRequested = false;
+        if (rj) setPauseRequested(rj, false);
         continue;
       }
       break;
@@ -300,7 +352,7 @@ export class JobEngine {
       if (!job) return notFound(id);
       const rj = this.running.get(id);
       if (job.statusCode === JOB_STATUS.PausePending) {
-        if (rj) rj.pauseRequested = false;
+        if (rj) setPauseRequested(rj, false);
         if (await this.store.update(id, { statusCode: JOB_STATUS.InProgress }, [JOB_STATUS.PausePending])) return { id, success: true, message: 'Resume requested' };
         continue;
       }
@@ -327,6 +379,7 @@ export class JobEngine {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     await this.pumping;
+    await this.watching;
     await Promise.all([...this.running.values()].map((rj) => this.end(rj, { status: 'Requeued' })));
     await this.cleaning;
   }
@@ -374,7 +427,7 @@ export class JobEngine {
         await this.store.update(job.jobId, {
           percentComplete: 0, currentStep: null,
           messages: [jobMessage('informative', 'The job lost its progress when Quadrangle restarted while it was paused; it runs again from the beginning.')],
-        });
+        }, undefined, AS_HOLDER);
       }
       await rm(rj.dir, { recursive: true, force: true });
       await mkdir(rj.dir, { recursive: true });
@@ -398,7 +451,7 @@ export class JobEngine {
     const rj: RunningJob = {
       jobId: job.jobId, dir: this.jobDirectory(job.jobId), limitMs: job.timeLimitMs ?? this.timeLimitMs,
       worker: null, exited: Promise.resolve(), usedMs: 0, stretchStart: null, timer: null,
-      pauseRequested: false, parked: false, ending: null, settled, settle, writes: Promise.resolve(),
+      pauseRequested: false, pauseVersion: 0, parked: false, ending: null, settled, settle, writes: Promise.resolve(),
     };
     this.running.set(job.jobId, rj);
     return rj;
@@ -432,25 +485,25 @@ export class JobEngine {
         if (typeof report.step === 'string') change.currentStep = report.step;
         // The next operation of a resumed job has started: it is InProgress again.
         this.write(rj, async () => {
-          if (!(await this.store.update(id, { ...change, statusCode: JOB_STATUS.InProgress }, [JOB_STATUS.InProgress, JOB_STATUS.Resumed]))) {
-            await this.store.update(id, change, [JOB_STATUS.PausePending]);
+          if (!(await this.store.update(id, { ...change, statusCode: JOB_STATUS.InProgress }, [JOB_STATUS.InProgress, JOB_STATUS.Resumed], AS_HOLDER))) {
+            await this.store.update(id, change, [JOB_STATUS.PausePending], AS_HOLDER);
           }
         });
         break;
       }
       case 'message':
-        this.write(rj, () => this.store.update(id, { messages: [jobMessage(messageLevel(report.level), String(report.text))] }, ACTIVE_STATUS_CODES));
+        this.write(rj, () => this.store.update(id, { messages: [jobMessage(messageLevel(report.level), String(report.text))] }, ACTIVE_STATUS_CODES, AS_HOLDER));
         break;
       case 'checkpoint':
         if (!rj.pauseRequested) this.reply(rj, { type: 'continue' });
         else {
           this.write(rj, async () => {
             // Until the store says PausePending (pause() writes it just after asking), go on.
-            const paused = await this.store.update(id, { statusCode: JOB_STATUS.Paused, messages: [jobMessage('informative', 'Job paused')] }, [JOB_STATUS.PausePending]);
+            const paused = await this.store.update(id, { statusCode: JOB_STATUS.Paused, messages: [jobMessage('informative', 'Job paused')] }, [JOB_STATUS.PausePending], AS_HOLDER);
             if (rj.ending) return;
             if (!paused) this.reply(rj, { type: 'continue' });
             else {
-              rj.pauseRequested = false;
+              setPauseRequested(rj, false);
               rj.parked = true;
               this.stopClock(rj);
               this.pump();
@@ -476,32 +529,34 @@ export class JobEngine {
     void (async () => {
       let recorded = false;
       try {
-        if (outcome.status === 'Canceled') await this.store.update(id, { statusCode: JOB_STATUS.Canceling }, ACTIVE_STATUS_CODES);
+        if (outcome.status === 'Canceled') await this.store.update(id, { statusCode: JOB_STATUS.Canceling }, ACTIVE_STATUS_CODES, AS_HOLDER);
         await this.stopWorker(rj);
         await rj.writes;
-        // Partial outputs go before the final status is seen.
-        if (outcome.status !== 'Succeeded' && outcome.status !== 'Requeued') {
+        // Partial outputs go before the final status is seen. A lost job's folder is its new run's.
+        if (outcome.status !== 'Succeeded' && outcome.status !== 'Requeued' && outcome.status !== 'Lost') {
           await removeJobDirectory(this.options.outputDir, id).catch((error) => this.report(error));
         }
         const now = Date.now();
         switch (outcome.status) {
           case 'Succeeded':
-            recorded = await this.store.update(id, { statusCode: JOB_STATUS.Succeeded, percentComplete: 1, finished: now, result: outcome.result }, ACTIVE_STATUS_CODES);
+            recorded = await this.store.update(id, { statusCode: JOB_STATUS.Succeeded, percentComplete: 1, finished: now, result: outcome.result }, ACTIVE_STATUS_CODES, AS_HOLDER);
             break;
           case 'Failed':
           case 'TimedOut':
             recorded = await this.store.update(id, {
               statusCode: JOB_STATUS[outcome.status], finished: now, error: outcome.error, messages: [jobMessage('error', outcome.error, now)],
-            }, ACTIVE_STATUS_CODES);
+            }, ACTIVE_STATUS_CODES, AS_HOLDER);
             break;
           case 'Canceled':
-            recorded = await this.store.update(id, { statusCode: JOB_STATUS.Canceled, finished: now, messages: [jobMessage('informative', 'Job canceled', now)] }, ACTIVE_STATUS_CODES);
+            recorded = await this.store.update(id, { statusCode: JOB_STATUS.Canceled, finished: now, messages: [jobMessage('informative', 'Job canceled', now)] }, ACTIVE_STATUS_CODES, AS_HOLDER);
             break;
           case 'Requeued':
             await this.store.update(id, {
               statusCode: JOB_STATUS.Waiting, started: null, percentComplete: 0, currentStep: null,
               messages: [jobMessage('informative', 'Quadrangle stopped while the job was running; the job was queued again and starts from the beginning.', now)],
-            }, RUNNING_STATUS_CODES);
+            }, RUNNING_STATUS_CODES, AS_HOLDER);
+            break;
+          case 'Lost':
             break;
         }
       } catch (error) {
@@ -552,29 +607,62 @@ export class JobEngine {
 
   // --- recovery and cleanup ---------------------------------------------------------------
 
-  private async recover(): Promise<void> {
-    for (const job of await this.store.listByStatus(RUNNING_STATUS_CODES)) {
+  /**
+   * Takes over the jobs whose engine is gone and settles them: running ones are queued again
+   * once (then failed), canceling ones canceled, deleting ones deleted. `atStart`: found when
+   * this engine starts, left by the process it replaces.
+   */
+  private async recover(atStart: boolean): Promise<void> {
+    const who = atStart ? 'Quadrangle restarted' : 'The Quadrangle node running the job stopped';
+    const abandoned = await this.store.reclaimAbandoned([...RUNNING_STATUS_CODES, JOB_STATUS.Canceling, JOB_STATUS.Deleting]);
+    for (const job of abandoned) {
       await removeJobDirectory(this.options.outputDir, job.jobId);
-      if (job.recoveries < 1) {
+      if (job.statusCode === JOB_STATUS.Deleting) {
+        await this.store.delete(job.jobId);
+      } else if (job.statusCode === JOB_STATUS.Canceling) {
+        const change: JobChange = { statusCode: JOB_STATUS.Canceled, finished: Date.now(), messages: [jobMessage('informative', 'Job canceled')] };
+        if (await this.store.update(job.jobId, change, [JOB_STATUS.Canceling], AS_HOLDER)) await this.notifyFinished(job.jobId);
+      } else if (job.recoveries < 1) {
         await this.store.update(job.jobId, {
           statusCode: JOB_STATUS.Waiting, recoveries: job.recoveries + 1, started: null, percentComplete: 0, currentStep: null,
-          messages: [jobMessage('informative', 'Quadrangle restarted while the job was running; the job was queued again and starts from the beginning.')],
-        }, [job.statusCode]);
+          messages: [jobMessage('informative', `${who} while the job was running; the job was queued again and starts from the beginning.`)],
+        }, [job.statusCode], AS_HOLDER);
       } else {
-        const error = 'Quadrangle restarted while the job was running, for the second time; the job was not run again.';
-        if (await this.store.update(job.jobId, { statusCode: JOB_STATUS.Failed, finished: Date.now(), error, messages: [jobMessage('error', error)] }, [job.statusCode])) {
+        const error = `${who} while the job was running, for the second time; the job was not run again.`;
+        if (await this.store.update(job.jobId, { statusCode: JOB_STATUS.Failed, finished: Date.now(), error, messages: [jobMessage('error', error)] }, [job.statusCode], AS_HOLDER)) {
           await this.notifyFinished(job.jobId);
         }
       }
     }
-    for (const job of await this.store.listByStatus([JOB_STATUS.Canceling])) {
-      await removeJobDirectory(this.options.outputDir, job.jobId);
-      const change: JobChange = { statusCode: JOB_STATUS.Canceled, finished: Date.now(), messages: [jobMessage('informative', 'Job canceled')] };
-      if (await this.store.update(job.jobId, change, [JOB_STATUS.Canceling])) await this.notifyFinished(job.jobId);
-    }
-    for (const job of await this.store.listByStatus([JOB_STATUS.Deleting])) {
-      await removeJobDirectory(this.options.outputDir, job.jobId);
-      await this.store.delete(job.jobId);
+    if (abandoned.length > 0 && !atStart) this.pump();
+  }
+
+  /** Renews the holds on this engine's jobs, acts on their status as recorded, and recovers abandoned jobs. */
+  private watchHeldJobs(): void {
+    if (!this.started || this.closed || this.watching) return;
+    const watching: Promise<void> = (async () => {
+      await this.renewHeldJobs();
+      if (!this.closed) await this.recover(false);
+    })().catch((error) => this.report(error)).finally(() => {
+      if (this.watching === watching) this.watching = null;
+    });
+    this.watching = watching;
+  }
+
+  private async renewHeldJobs(): Promise<void> {
+    const jobs = [...this.running.values()].filter((rj) => !rj.ending);
+    if (jobs.length === 0) return;
+    const versions = new Map(jobs.map((rj) => [rj, rj.pauseVersion]));
+    const statuses = await this.store.renewLeases(jobs.map((rj) => rj.jobId));
+    for (const rj of jobs) {
+      if (rj.ending || this.running.get(rj.jobId) !== rj) continue;
+      const code = statuses.get(rj.jobId);
+      if (code === undefined) void this.end(rj, { status: 'Lost' });
+      else if (code === JOB_STATUS.Canceling || code === JOB_STATUS.Deleting || isFinalStatus(code)) void this.end(rj, { status: 'Canceled' });
+      // A pause or resume asked here since the read wins over what the read saw.
+      else if (versions.get(rj) !== rj.pauseVersion || rj.parked) continue;
+      else if (code === JOB_STATUS.PausePending) rj.pauseRequested = true;
+      else if (code === JOB_STATUS.InProgress || code === JOB_STATUS.Resumed) rj.pauseRequested = false;
     }
   }
 
@@ -608,6 +696,14 @@ export class JobEngine {
     if (this.options.onError) this.options.onError(error);
     else process.emitWarning(`job engine: ${errorText(error)}`);
   }
+}
+
+/** What the engine running a job writes: nothing once the job is no longer its own. */
+const AS_HOLDER = { asHolder: true } as const;
+
+function setPauseRequested(rj: RunningJob, value: boolean): void {
+  rj.pauseRequested = value;
+  rj.pauseVersion++;
 }
 
 function notFound(id: string): JobActionResult {

@@ -1,11 +1,20 @@
 /**
- * Where job records are kept. The embedded default is SQLite (`SqliteJobStore`); a PostgreSQL
- * store implements the same interface for clusters. Every change of one job is atomic, and a
- * change can be made conditional on the job's current status, so a late progress report never
- * overwrites a cancel and two callers never both move a job on.
+ * Where job records are kept. The embedded default is SQLite (`SqliteJobStore`); the PostgreSQL
+ * store (`PgJobStore`) is shared by the nodes of a cluster. Every change of one job is atomic,
+ * and a change can be made conditional on the job's current status, so a late progress report
+ * never overwrites a cancel and two callers never both move a job on.
+ *
+ * Holding jobs. One store object serves one job engine, and a job it claims is *held* through
+ * it until the job is queued again or ends: `claimNext` takes the hold, `renewLeases` keeps it
+ * (an engine renews the jobs it runs every second or so) and tells the engine where those jobs
+ * stand, so a cancel or pause recorded by another node reaches the one running the job. A
+ * status change to Waiting (or an earlier state) or to a final state lets go of the hold;
+ * Deleting takes it. A hold that is not renewed runs out (the PostgreSQL store's lease; the
+ * embedded store, used by one process, counts every hold of an earlier process as run out),
+ * and `reclaimAbandoned` then hands the job to exactly one other engine to recover.
  * @module jobs/job-store
  */
-import type { JobKind, JobMessage, JobRecord, JobStatusCode, JsonObject } from './job-types.js';
+import { FINAL_STATUS_CODES, JOB_STATUS, type JobKind, type JobMessage, type JobRecord, type JobStatusCode, type JsonObject } from './job-types.js';
 
 /** Which jobs a query returns; every field given must match. */
 export interface JobFilter {
@@ -50,6 +59,14 @@ export interface JobChange {
   messages?: readonly JobMessage[];
 }
 
+export interface JobUpdateOptions {
+  /**
+   * Only while the job is held through this store: what the engine running a job writes, so
+   * an engine that lost a job to another (its lease ran out) cannot overwrite the new run. [false]
+   */
+  asHolder?: boolean;
+}
+
 export interface JobStore {
   /** Adds a new job (its `messages` too). */
   insert(job: JobRecord): Promise<void>;
@@ -57,18 +74,30 @@ export interface JobStore {
   get(jobId: string): Promise<JobRecord | null>;
   /**
    * Applies `change` in one transaction when the job exists and, with `onlyIf`, its status is
-   * one of those codes. Keeps the newest `MAX_MESSAGES_PER_LEVEL` messages of each kind.
-   * Returns whether the change was made.
+   * one of those codes (and, with `asHolder`, it is held through this store). Keeps the newest
+   * `MAX_MESSAGES_PER_LEVEL` messages of each kind. Returns whether the change was made.
    */
-  update(jobId: string, change: JobChange, onlyIf?: readonly JobStatusCode[]): Promise<boolean>;
+  update(jobId: string, change: JobChange, onlyIf?: readonly JobStatusCode[], options?: JobUpdateOptions): Promise<boolean>;
   query(filter: JobFilter, page?: JobPage): Promise<JobQueryResult>;
   /**
    * Atomically takes the job waiting longest (submission order) for a worker: Waiting becomes InProgress (with
-   * `started` set to `now` unless set), ResumePending becomes Resumed. Null when none waits.
-   * Jobs of the services in `heldServiceKeys` (stopped services) are left waiting.
+   * `started` set to `now` unless set), ResumePending becomes Resumed, and the job is held through this store.
+   * Null when none waits. Jobs of the services in `heldServiceKeys` (stopped services) are left waiting, and so
+   * is a ResumePending job whose paused thread another engine still holds: only that engine continues it.
    */
   claimNext(now: number, heldServiceKeys?: readonly string[]): Promise<JobRecord | null>;
-  /** Jobs in any of these states, oldest first, without messages (recovery after a restart). */
+  /**
+   * Renews the hold on these jobs and returns the status of each one still held through this
+   * store. A job missing from the answer is no longer this engine's: deleted, or taken over by
+   * another engine after the hold ran out.
+   */
+  renewLeases(jobIds: readonly string[]): Promise<Map<string, JobStatusCode>>;
+  /**
+   * Takes the hold on the jobs in these states whose holder is gone (see above, or never had
+   * one) and returns them, oldest first, without messages. Each such job goes to one caller.
+   */
+  reclaimAbandoned(statusCodes: readonly JobStatusCode[]): Promise<JobRecord[]>;
+  /** Jobs in any of these states, oldest first, without messages. */
   listByStatus(statusCodes: readonly JobStatusCode[]): Promise<JobRecord[]>;
   /** Removes a job and its messages; false when there was none. */
   delete(jobId: string): Promise<boolean>;
@@ -76,3 +105,8 @@ export interface JobStore {
   purgeFinishedBefore(cutoff: number): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/** Status codes whose writing lets go of a job's hold: queued again, or ended. */
+export const RELEASING_STATUS_CODES: readonly JobStatusCode[] = [
+  JOB_STATUS.New, JOB_STATUS.Submitted, JOB_STATUS.Waiting, ...FINAL_STATUS_CODES,
+];

@@ -2,11 +2,13 @@
  * The embedded job store: jobs and their messages in their own SQLite file (e.g.
  * `<data>/jobs.sqlite`), so polling clients and running jobs never contend with the catalog.
  * WAL lets readers poll while a job writes progress; every statement is parameterised (a
- * query's filter only chooses which fixed conditions appear).
+ * query's filter only chooses which fixed conditions appear). One process uses the file, so the
+ * jobs held through this store are kept in memory: a job left running by an earlier process
+ * (one that died) is abandoned as soon as this store opens.
  * @module jobs/sqlite-job-store
  */
 import Database from 'better-sqlite3';
-import type { JobChange, JobFilter, JobPage, JobQueryResult, JobStore } from './job-store.js';
+import { RELEASING_STATUS_CODES, type JobChange, type JobFilter, type JobPage, type JobQueryResult, type JobStore, type JobUpdateOptions } from './job-store.js';
 import { FINAL_STATUS_CODES, JOB_STATUS, MAX_MESSAGES_PER_LEVEL, jobStatusName, type JobKind, type JobMessage, type JobMessageType, type JobRecord, type JobStatusCode, type JsonObject, type JsonValue } from './job-types.js';
 
 const SCHEMA = `
@@ -83,7 +85,7 @@ function prepareStatements(db: Database.Database) {
       VALUES (@job_id, @kind, @service_key, @product_name, @product_version, @user_name, @status, @submitted, @updated,
       @started, @finished, @percent_complete, @current_step, @request, @result, @error, @time_limit_ms, @recoveries)`),
     get: db.prepare('SELECT * FROM jobs WHERE job_id = ?'),
-    status: db.prepare('SELECT status FROM jobs WHERE job_id = ?'),
+    status: db.prepare('SELECT status, job_id FROM jobs WHERE job_id = ?'),
     messages: db.prepare('SELECT type, description, time FROM job_messages WHERE job_id = ? ORDER BY seq'),
     addMessage: db.prepare('INSERT INTO job_messages (job_id, type, description, time) VALUES (?, ?, ?, ?)'),
     trimMessages: db.prepare(`DELETE FROM job_messages WHERE job_id = ? AND type = ? AND seq <=
@@ -101,6 +103,8 @@ function prepareStatements(db: Database.Database) {
 export class SqliteJobStore implements JobStore {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  /** Jobs held through this store (IDs upper-cased). */
+  private readonly held = new Set<string>();
 
   /** Opens (creating when needed) the job store at `path`. */
   constructor(path: string) {
@@ -128,10 +132,13 @@ export class SqliteJobStore implements JobStore {
     return row ? this.toRecord(row, true) : null;
   }
 
-  async update(jobId: string, change: JobChange, onlyIf?: readonly JobStatusCode[]): Promise<boolean> {
+  async update(jobId: string, change: JobChange, onlyIf?: readonly JobStatusCode[], options: JobUpdateOptions = {}): Promise<boolean> {
     return this.db.transaction(() => {
-      const current = this.statements.status.get(jobId) as { status: number } | undefined;
+      const current = this.statements.status.get(jobId) as { status: number; job_id: string } | undefined;
       if (!current || (onlyIf && !(onlyIf as readonly number[]).includes(current.status))) return false;
+      if (options.asHolder && !this.held.has(current.job_id.toUpperCase())) return false;
+      if (change.statusCode === JOB_STATUS.Deleting) this.held.add(current.job_id.toUpperCase());
+      else if (change.statusCode !== undefined && RELEASING_STATUS_CODES.includes(change.statusCode)) this.held.delete(current.job_id.toUpperCase());
       const sets = ['updated = ?'];
       const params: (string | number | null)[] = [Date.now()];
       for (const [field, column] of Object.entries(CHANGE_COLUMNS) as [keyof typeof CHANGE_COLUMNS, string][]) {
@@ -178,7 +185,24 @@ export class SqliteJobStore implements JobStore {
           WHERE job_id = (SELECT job_id FROM jobs WHERE status IN (${JOB_STATUS.Waiting}, ${JOB_STATUS.ResumePending})
             AND service_key NOT IN (${heldServiceKeys.map(() => '?').join(', ')}) ORDER BY submitted, rowid LIMIT 1)
           RETURNING job_id`).get(now, now, ...heldServiceKeys)) as { job_id: string } | undefined;
-    return claimed ? this.get(claimed.job_id) : null;
+    if (!claimed) return null;
+    this.held.add(claimed.job_id.toUpperCase());
+    return this.get(claimed.job_id);
+  }
+
+  async renewLeases(jobIds: readonly string[]): Promise<Map<string, JobStatusCode>> {
+    const statuses = new Map<string, JobStatusCode>();
+    for (const id of jobIds) {
+      const row = this.statements.status.get(id) as { status: number; job_id: string } | undefined;
+      if (row && this.held.has(row.job_id.toUpperCase())) statuses.set(id, row.status as JobStatusCode);
+    }
+    return statuses;
+  }
+
+  async reclaimAbandoned(statusCodes: readonly JobStatusCode[]): Promise<JobRecord[]> {
+    const abandoned = (await this.listByStatus(statusCodes)).filter((job) => !this.held.has(job.jobId.toUpperCase()));
+    for (const job of abandoned) this.held.add(job.jobId.toUpperCase());
+    return abandoned;
   }
 
   async listByStatus(statusCodes: readonly JobStatusCode[]): Promise<JobRecord[]> {
@@ -189,6 +213,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async delete(jobId: string): Promise<boolean> {
+    this.held.delete(jobId.toUpperCase());
     return this.db.transaction(() => {
       this.statements.deleteMessages.run(jobId);
       return this.statements.deleteJob.run(jobId).changes > 0;

@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { ServiceManager } from '../catalog/service-manager.js';
-import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
+import { openCatalogStore } from '../catalog/open-catalog-store.js';
 import { resolveDataPath } from '../data/source-registry.js';
 import { fromEsriGeometry, toEsriGeometry } from '../geo/esri-json.js';
 import type { MultiPolygon, Polygon } from '../geo/geometry.js';
@@ -32,6 +32,8 @@ import { planProduction, readOutputSettings, type ExtractPlan, type VersionReque
 /** What the HTTP face queues: plain JSON, read again in the job thread. */
 export interface ProductJobRequest {
   dataDir: string;
+  /** The PostgreSQL catalog's URL, when the server uses one. */
+  databaseUrl?: string;
   service: { folder: string; name: string };
   productName: string;
   productVersion: VersionRequest;
@@ -64,7 +66,7 @@ function defaultExtractPlan(database: string): ExtractPlan {
 /** Runs one generateProduct job; answers the output file's name and type for the job's `outputUrl`. */
 export async function runProductJob(value: JsonValue, ctx: WorkerContext): Promise<JsonObject> {
   const request = value as unknown as ProductJobRequest;
-  const store = new SqliteCatalogStore(join(request.dataDir, 'catalog.sqlite'));
+  const store = await openCatalogStore(request);
   const services = new ServiceManager(store, request.dataDir);
   try {
     ctx.message('informative', `Generating ${request.productName} (${typeof request.productVersion === 'string' ? request.productVersion : request.productVersion.name}) as ${request.outputType}.`);

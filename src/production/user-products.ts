@@ -14,13 +14,13 @@
  * @module production/user-products
  */
 import { productOperations } from './product-operations.js';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CatalogStore } from '../catalog/catalog-store.js';
 import { MapService, type MapLayer } from '../catalog/map-service.js';
 import { NAME_PATTERN, servicePath, validateServiceDefinition, type LayerDefinition, type ServiceDefinition } from '../catalog/service-definition.js';
 import type { ServiceManager } from '../catalog/service-manager.js';
-import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
+import { catalogExists, openCatalogStore } from '../catalog/open-catalog-store.js';
 import { GeoPackageWriter, type GpkgSpatialRef } from '../data/geopackage/geopackage-writer.js';
 import { emptyEnvelope, isEmptyEnvelope, type Envelope } from '../geo/geometry.js';
 import { getTransform } from '../geo/projection.js';
@@ -48,6 +48,8 @@ export const USER_PRODUCT_VERSION = 'Standard';
 /** What to add. */
 export interface AddSheetIndexOptions {
   dataDir: string;
+  /** The PostgreSQL catalog's URL (`quadrangle sheets`); unset for `<data>/catalog.sqlite`. */
+  databaseUrl?: string;
   /** The service's folder, '' for the root. */
   folder: string;
   service: string;
@@ -155,7 +157,7 @@ function gpkgSpatialRef(sr: SpatialReference): GpkgSpatialRef {
 function isSheetIndexLayer(def: LayerDefinition): boolean {
   const s = def.source;
   if (!s) return false;
-  return s.path.startsWith(`${SHEET_INDEX_DIR}/`) || (s.type === 'geopackage' && /^sheets_/i.test(s.table));
+  return !!s.path?.startsWith(`${SHEET_INDEX_DIR}/`) || (s.type === 'geopackage' && /^sheets_/i.test(s.table));
 }
 
 /** Union of the extents of the service's layers other than sheet indexes, in the service's SR. */
@@ -381,9 +383,8 @@ export async function addSheetIndexToDataDir(options: Omit<AddSheetIndexOptions,
   const parts = options.service.split('/');
   if (parts.length > 2 || parts.some((p) => !p)) throw new SheetIndexError(`service: expected Folder/Name or Name, got '${options.service}'`);
   const [folder, service] = parts.length === 2 ? [parts[0]!, parts[1]!] : ['', parts[0]!];
-  const catalog = join(options.dataDir, 'catalog.sqlite');
-  if (!existsSync(catalog)) throw new SheetIndexError(`data: no catalog in ${options.dataDir} (start the server once, or pass --data)`);
-  const store = new SqliteCatalogStore(catalog);
+  if (!catalogExists(options)) throw new SheetIndexError(`data: no catalog in ${options.dataDir} (start the server once, or pass --data)`);
+  const store = await openCatalogStore(options);
   try {
     const library = new TemplateLibrary({ layoutDirs: [join(options.dataDir, 'layouts')], gridDirs: [join(options.dataDir, 'grids')] });
     return await addSheetIndex({ ...options, folder, service }, { store, library });

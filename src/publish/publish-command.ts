@@ -8,10 +8,9 @@
  * @module publish/publish-command
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
+import { openCatalogStore } from '../catalog/open-catalog-store.js';
 import { loadConfig, type QuadrangleConfig } from '../config/config.js';
-import { SqliteSecurityStore } from '../security/sqlite-security-store.js';
+import { openSecurityStore } from '../security/open-security-store.js';
 import { PublishError } from './publish-error.js';
 import { publishFiles, type PublishResult } from './publish-service.js';
 
@@ -28,8 +27,8 @@ export function publishedServiceUrl(config: QuadrangleConfig, result: Pick<Publi
 export async function publishCommand(files: string[], opts: PublishCommandOptions, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const config = loadConfig({ dataDir: opts.data });
   mkdirSync(config.dataDir, { recursive: true });
-  const store = new SqliteCatalogStore(join(config.dataDir, 'catalog.sqlite'));
-  const security = new SqliteSecurityStore(join(config.dataDir, 'security.sqlite'));
+  const store = await openCatalogStore(config);
+  const security = await openSecurityStore(config).catch(async (e: unknown) => { await store.close(); throw e; });
   try {
     const result = await publishFiles(
       { dataDir: config.dataDir, files, name: opts.name, ...(opts.folder ? { folder: opts.folder } : {}), ...(opts.dem ? { dem: opts.dem } : {}) },

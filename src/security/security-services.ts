@@ -3,10 +3,9 @@
  * permissions, the token service and the password check with its brute-force throttle.
  * @module security/security-services
  */
-import { join } from 'node:path';
 import { Authenticator } from './authenticator.js';
 import type { SecurityStore } from './security-store.js';
-import { SqliteSecurityStore } from './sqlite-security-store.js';
+import { openSecurityStore } from './open-security-store.js';
 import { TokenService } from './token-service.js';
 import { ensurePrimaryAdministrator } from './user-accounts.js';
 
@@ -21,15 +20,20 @@ export interface SecurityServices {
 
 export interface SecurityOptions {
   dataDir: string;
+  /** The PostgreSQL database every node shares; unset for `<data>/security.sqlite`. */
+  databaseUrl?: string;
   maxTokenExpiration: number;
   /** The primary administrator to create on first start, when given. */
   admin?: { username: string; password: string };
   log?: (message: string) => void;
 }
 
-/** Opens `<data>/security.sqlite` and creates the primary administrator when configured and absent. */
+/**
+ * Opens the security store (`<data>/security.sqlite`, or the PostgreSQL database with
+ * `databaseUrl`) and creates the primary administrator when configured and absent.
+ */
 export async function openSecurity(options: SecurityOptions): Promise<SecurityServices> {
-  const store = new SqliteSecurityStore(join(options.dataDir, 'security.sqlite'));
+  const store = await openSecurityStore(options, { log: options.log });
   if (options.admin && (await ensurePrimaryAdministrator(store, options.admin.username, options.admin.password)) === 'created') {
     options.log?.(`Created the primary administrator '${options.admin.username}'`);
   }

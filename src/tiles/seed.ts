@@ -4,11 +4,9 @@
  * all on disk are skipped, so a run that was interrupted resumes where it stopped.
  * @module tiles/seed
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { MapService } from '../catalog/map-service.js';
 import { ServiceManager } from '../catalog/service-manager.js';
-import { SqliteCatalogStore } from '../catalog/sqlite-catalog-store.js';
+import { catalogExists, describeCatalog, openCatalogStore } from '../catalog/open-catalog-store.js';
 import type { Envelope } from '../geo/geometry.js';
 import { getTransform, transformEnvelope } from '../geo/projection.js';
 import type { SpatialReference } from '../geo/spatial-reference.js';
@@ -21,6 +19,8 @@ export class SeedError extends Error {}
 
 export interface SeedOptions {
   dataDir: string;
+  /** The PostgreSQL catalog's URL; unset for `<data>/catalog.sqlite`. */
+  databaseUrl?: string;
   /** `Folder/Name` or `Name`. */
   service: string;
   minLevel: number;
@@ -54,10 +54,10 @@ function validEnvelope(e: Envelope): boolean {
 
 /** Seeds the cache; resolves with the final progress. Throws SeedError for unusable input. */
 export async function seedCache(options: SeedOptions): Promise<SeedProgress> {
-  const catalog = join(options.dataDir, 'catalog.sqlite');
-  if (!existsSync(catalog)) throw new SeedError(`no catalog in ${options.dataDir} (start the server once, or pass --data)`);
+  const catalog = describeCatalog(options);
+  if (!catalogExists(options)) throw new SeedError(`no catalog in ${options.dataDir} (start the server once, or pass --data)`);
   if (options.extent && options.bboxWgs84) throw new SeedError('give --extent or --bbox-wgs84, not both');
-  const store = new SqliteCatalogStore(catalog);
+  const store = await openCatalogStore(options);
   const services = new ServiceManager(store, options.dataDir);
   try {
     const parts = options.service.split('/');
@@ -72,7 +72,7 @@ export async function seedCache(options: SeedOptions): Promise<SeedProgress> {
     if (options.minLevel > options.maxLevel || lods.length === 0) throw new SeedError(`--levels must lie within the scheme's levels ${levels[0]}–${levels[levels.length - 1]}`);
     const extent = seedExtent(options, grid, service.spatialReference);
     const metatiles = lods.flatMap((lod) => grid.metatiles(lod, extent)).filter((m) => grid.hasData(m));
-    const runner = createOperationRunner({ threads: options.threads, dataDir: options.dataDir, services });
+    const runner = createOperationRunner({ threads: options.threads, dataDir: options.dataDir, databaseUrl: options.databaseUrl, services });
     try {
       return await seedMetatiles(new TileCache(options.dataDir, (task) => runner.run(task)), service, grid, metatiles, options);
     } finally {

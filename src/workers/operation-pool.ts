@@ -14,13 +14,13 @@ export interface OperationRunner {
   close(): Promise<void>;
 }
 
-export function createOperationRunner(options: { threads: number; dataDir: string; services: ServiceManager }): OperationRunner {
+export function createOperationRunner(options: { threads: number; dataDir: string; databaseUrl?: string; services: ServiceManager }): OperationRunner {
   if (options.threads === 0) return { run: (task) => executeOperation(MAP_OPERATIONS, options.services, task), close: async () => {} };
   const pool = new Piscina({
     filename: new URL('./operation-worker.ts', import.meta.url).href,
     minThreads: options.threads,
     maxThreads: options.threads,
-    workerData: { dataDir: options.dataDir },
+    workerData: { dataDir: options.dataDir, databaseUrl: options.databaseUrl },
     // Workers load the TypeScript sources through the same loader as the main thread.
     execArgv: ['--import', import.meta.resolve('tsx')],
   });

@@ -19,6 +19,8 @@ export interface ServicePoolsOptions {
   /** Worker threads of the shared (LOW) pool; 0 runs every operation in-process. */
   threads: number;
   dataDir: string;
+  /** The PostgreSQL catalog's URL, when the node uses one (handed to the worker threads). */
+  databaseUrl?: string;
   /** Megabytes of features each worker thread keeps for drawing (data/draw-cache; default 256). */
   drawCacheMb?: number;
   services: ServiceManager;
@@ -141,16 +143,17 @@ export class ServicePools implements OperationRunner {
   }
 
   private threadsFor(settings: PoolSettings): ThreadSource {
-    const { threads, dataDir, drawCacheMb, services } = this.options;
+    const { threads, dataDir, databaseUrl, drawCacheMb, services } = this.options;
     if (threads <= 0) return sharedThreads((this.inProcess ??= new InProcessThreads(this.options.operations ?? MAP_OPERATIONS, services)));
     const filename = this.options.workerFile ?? OPERATION_WORKER;
     if (settings.isolation === 'LOW') {
-      this.shared ??= new PiscinaThreads({ filename, dataDir, drawCacheMb, minThreads: threads, maxThreads: threads, idleTimeoutMs: Infinity, closeTimeoutMs: 30_000 });
+      this.shared ??= new PiscinaThreads({ filename, dataDir, databaseUrl, drawCacheMb, minThreads: threads, maxThreads: threads, idleTimeoutMs: Infinity, closeTimeoutMs: 30_000 });
       return sharedThreads(this.shared);
     }
     return new PiscinaThreads({
       filename,
       dataDir,
+      databaseUrl,
       drawCacheMb,
       minThreads: settings.minInstances,
       maxThreads: settings.maxInstances,

@@ -31,6 +31,8 @@ export interface PiscinaThreadOptions {
   filename: string;
   /** Handed to the workers as `workerData.dataDir`. */
   dataDir: string;
+  /** Handed to the workers as `workerData.databaseUrl`: the PostgreSQL catalog, when the node uses one. */
+  databaseUrl?: string;
   /** Handed to the workers as `workerData.drawCacheMb`: each thread's memory for drawing (data/draw-cache; default 256). */
   drawCacheMb?: number;
   minThreads: number;
@@ -56,7 +58,7 @@ export class PiscinaThreads implements ThreadSource {
       // piscina takes Infinity as "never"; its timers need a finite delay otherwise.
       idleTimeout: Number.isFinite(options.idleTimeoutMs) ? Math.max(0, Math.min(options.idleTimeoutMs, 2 ** 31 - 1)) : Infinity,
       closeTimeout: Math.max(0, Math.min(options.closeTimeoutMs, 2 ** 31 - 1)),
-      workerData: { dataDir: options.dataDir, drawCacheMb: options.drawCacheMb },
+      workerData: { dataDir: options.dataDir, databaseUrl: options.databaseUrl, drawCacheMb: options.drawCacheMb },
       // Workers load the TypeScript sources through the same loader as the main thread.
       execArgv: ['--import', import.meta.resolve('tsx')],
     });

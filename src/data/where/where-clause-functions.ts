@@ -61,6 +61,16 @@ function sqliteRound(x: number, digits: number): number {
 
 const positiveOnly = (f: (x: number) => number) => (x: number) => (x > 0 ? f(x) : NaN);
 
+/*
+ * Postgres raises an error where SQLite's math functions return NULL (a logarithm of 0, the
+ * square root of a negative number, asin(2), 0 to a negative power); the argument is made NULL
+ * outside the domain instead. Repeating an argument's SQL is safe: Postgres placeholders are
+ * numbered, so a repeated `$3` is the same parameter.
+ */
+const pgDomain = (name: string, inDomain: (x: string) => string) => ([x]: string[]) => `${name}(CASE WHEN ${inDomain(x!)} THEN ${x} END)`;
+const pgPower = ([a, b]: string[]) =>
+  `(CASE WHEN (${a} = 0 AND ${b} < 0) OR (${a} < 0 AND ${b} <> trunc(${b})) THEN NULL ELSE power(${a}, ${b}) END)`;
+
 const CHAR_LENGTH: WhereFunction = {
   minArgs: 1, maxArgs: 1, sql: { sqlite: call('length'), postgres: call('char_length') },
   evaluate: ([s]) => [...toText(s)].length,
@@ -90,16 +100,16 @@ export const WHERE_FUNCTIONS = {
   },
   // Postgres has no mod(double precision) and raises on a zero divisor where SQLite returns NULL.
   MOD: math('mod', (a, b) => a % b, 2, ([a, b]) => `mod(CAST(${a} AS numeric), NULLIF(CAST(${b} AS numeric), 0))`),
-  POWER: math('power', Math.pow, 2),
-  SQRT: math('sqrt', Math.sqrt),
-  LOG: math('ln', positiveOnly(Math.log)),
-  LOG10: math('log10', positiveOnly(Math.log10)),
+  POWER: math('power', Math.pow, 2, pgPower),
+  SQRT: math('sqrt', Math.sqrt, 1, pgDomain('sqrt', (x) => `${x} >= 0`)),
+  LOG: math('ln', positiveOnly(Math.log), 1, pgDomain('ln', (x) => `${x} > 0`)),
+  LOG10: math('log10', positiveOnly(Math.log10), 1, pgDomain('log10', (x) => `${x} > 0`)),
   EXP: math('exp', Math.exp),
   SIN: math('sin', Math.sin),
   COS: math('cos', Math.cos),
   TAN: math('tan', Math.tan),
-  ASIN: math('asin', Math.asin),
-  ACOS: math('acos', Math.acos),
+  ASIN: math('asin', Math.asin, 1, pgDomain('asin', (x) => `${x} BETWEEN -1 AND 1`)),
+  ACOS: math('acos', Math.acos, 1, pgDomain('acos', (x) => `${x} BETWEEN -1 AND 1`)),
   ATAN: math('atan', Math.atan),
 } satisfies Record<string, WhereFunction>;
 

@@ -124,4 +124,16 @@ describe('compileWhereToSql for postgres', () => {
     assert.equal(pg('ELEV / 2 = ROUND(AREA, 1)').sql, '((CAST("ELEV" AS double precision) / NULLIF($1::integer, 0)) = round(CAST("AREA" AS numeric), CAST($2::integer AS integer)))');
     assert.equal(pg('TRUE AND NAME IS NULL').sql, '($1::boolean AND ("NAME" IS NULL))');
   });
+
+  it('orders text by code point whatever the database collation, and leaves equality alone', () => {
+    assert.deepEqual(pg("NAME > 'a' AND UPPER(NOTE) BETWEEN 'A' AND 'B' AND NAME = 'b' AND ELEV > 1"), {
+      sql: '(("NAME" COLLATE "C" > $1) AND (upper("NOTE") COLLATE "C" BETWEEN $2 AND $3) AND ("NAME" = $4) AND ("ELEV" > $5::integer))',
+      params: ['a', 'A', 'B', 'b', 1],
+    });
+  });
+
+  it('gives NULL outside a math function\'s domain, as SQLite does, instead of an error', () => {
+    assert.equal(pg('SQRT(ELEV) > 1').sql, '(sqrt(CASE WHEN "ELEV" >= 0 THEN "ELEV" END) > $1::integer)');
+    assert.equal(pg('LOG(AREA - 1) IS NULL').sql, '(ln(CASE WHEN ("AREA" - $1::integer) > 0 THEN ("AREA" - $1::integer) END) IS NULL)');
+  });
 });

@@ -42,6 +42,13 @@ interface Context {
   /** `node` compiled for comparison as an instant when `temporal`. */
   operand(node: WhereNode, temporal: boolean): string;
   isTemporal(node: WhereNode): boolean;
+  /**
+   * `sql` (the compiled `node`) with `COLLATE "C"` in Postgres when `ordered` and `node` is
+   * text, so `<`, `>` and BETWEEN order strings by code point as SQLite and the JavaScript
+   * evaluator do, whatever the database's collation. Equality needs no collation (deterministic
+   * collations only call equal strings equal) and keeps using the column's indexes.
+   */
+  collated(node: WhereNode, sql: string, ordered: boolean): string;
   field(name: string): ResolvedField;
   /** A placeholder for `value`; `pgType` makes the Postgres parameter typed (`$1::integer`). */
   bind(value: unknown, pgType?: string): string;
@@ -63,6 +70,17 @@ const CASTS: Record<SqlDialect, Record<CastType, (x: string) => string>> = {
     text: (x) => `CAST(${x} AS text)`,
   },
 };
+/** Whether `node` is a text expression other than a bare literal (whose type Postgres infers from the other side). */
+function isText(node: WhereNode, fieldType: (name: string) => WhereFieldType): boolean {
+  switch (node.kind) {
+    case 'field': return fieldType(node.name) === 'string';
+    case 'binary': return node.op === '||';
+    case 'substring': case 'trim': return true;
+    case 'cast': return node.type === 'text';
+    case 'function': return node.name === 'UPPER' || node.name === 'LOWER' || node.name === 'CONCAT';
+    default: return false;
+  }
+}
 /** strftime formats; `%f` is seconds with milliseconds, matching Postgres's fractional SECOND. */
 const STRFTIME: Record<ExtractPart, string> = { YEAR: '%Y', MONTH: '%m', DAY: '%d', HOUR: '%H', MINUTE: '%M', SECOND: '%f' };
 const SQLITE_TRIM: Record<TrimSide, string> = { BOTH: 'trim', LEADING: 'ltrim', TRAILING: 'rtrim' };
@@ -102,7 +120,8 @@ const COMPILERS: Compilers = {
     : `(CAST(${c.compile(n.left)} AS double precision) / NULLIF(${c.compile(n.right)}, 0))`,
   comparison: (n, c) => {
     const t = c.isTemporal(n.left) || c.isTemporal(n.right);
-    return `(${c.operand(n.left, t)} ${n.op} ${c.operand(n.right, t)})`;
+    const ordered = n.op !== '=' && n.op !== '<>';
+    return `(${c.collated(n.left, c.operand(n.left, t), ordered)} ${n.op} ${c.collated(n.right, c.operand(n.right, t), ordered)})`;
   },
   logical: (n, c) => `(${n.operands.map((o) => c.compile(o)).join(` ${n.op} `)})`,
   in: (n, c) => {
@@ -111,7 +130,7 @@ const COMPILERS: Compilers = {
   },
   between: (n, c) => {
     const t = [n.value, n.low, n.high].some((o) => c.isTemporal(o));
-    return `(${c.operand(n.value, t)} ${not(n.negated)}BETWEEN ${c.operand(n.low, t)} AND ${c.operand(n.high, t)})`;
+    return `(${c.collated(n.value, c.operand(n.value, t), true)} ${not(n.negated)}BETWEEN ${c.operand(n.low, t)} AND ${c.operand(n.high, t)})`;
   },
   // LIKE is case-sensitive, as standard SQL and Postgres have it; use UPPER() on both sides for a
   // case-insensitive search. SQLite's own LIKE ignores ASCII case, hence q_like (registered by
@@ -158,6 +177,7 @@ export function compileWhereToSql(node: WhereNode, options: SqlCompileOptions): 
     compile: (n) => (COMPILERS[n.kind] as (n: WhereNode, c: Context) => string)(n, c),
     operand: (n, temporal) => (temporal && dialect === 'sqlite' ? `julianday(${c.compile(n)})` : c.compile(n)),
     isTemporal: (n) => isTemporalOperand(n, (name) => c.field(name).type),
+    collated: (n, sql, ordered) => (dialect === 'postgres' && ordered && isText(n, (name) => c.field(name).type) ? `${sql} COLLATE "C"` : sql),
     field: (name) => {
       let f = fields.get(name);
       if (!f) {

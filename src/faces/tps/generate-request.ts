@@ -149,7 +149,7 @@ export async function readGenerateRequest(ctx: ServerContext, request: FastifyRe
   const { folder, serviceName } = target.service.definition;
   return {
     request: {
-      dataDir: ctx.config.dataDir, service: { folder, name: serviceName }, productName: product.name, productVersion: version,
+      dataDir: ctx.config.dataDir, databaseUrl: ctx.config.databaseUrl, service: { folder, name: serviceName }, productName: product.name, productVersion: version,
       aoiLayerUrl: aoi.url, aoiLayer: { folder: aoi.service.definition.folder, name: aoi.service.definition.serviceName, layerId: aoi.layerId },
       aoiFeatureId: feature?.id ?? null, customAoi, outputType, exportName, outputSettings, jobDate: jobDate.toISOString(), layerExclusion,
     },
