@@ -110,3 +110,15 @@ export interface JobStore {
 export const RELEASING_STATUS_CODES: readonly JobStatusCode[] = [
   JOB_STATUS.New, JOB_STATUS.Submitted, JOB_STATUS.Waiting, ...FINAL_STATUS_CODES,
 ];
+
+/** `JobChange` fields and the columns the SQL stores set for them; the only names that reach SQL text. */
+export const CHANGE_COLUMNS = {
+  statusCode: 'status',
+  percentComplete: 'percent_complete',
+  currentStep: 'current_step',
+  started: 'started',
+  finished: 'finished',
+  result: 'result',
+  error: 'error',
+  recoveries: 'recoveries',
+} as const satisfies Record<Exclude<keyof JobChange, 'messages'>, string>;

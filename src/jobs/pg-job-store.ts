@@ -34,7 +34,7 @@ import { hostname } from 'node:os';
 import type pg from 'pg';
 import { migrate, type Migration } from '../db/migrate.js';
 import { openPool, withTransaction, type PoolLease } from '../db/pg-pool.js';
-import { RELEASING_STATUS_CODES, type JobChange, type JobFilter, type JobPage, type JobQueryResult, type JobStore, type JobUpdateOptions } from './job-store.js';
+import { CHANGE_COLUMNS, RELEASING_STATUS_CODES, type JobChange, type JobFilter, type JobPage, type JobQueryResult, type JobStore, type JobUpdateOptions } from './job-store.js';
 import {
   FINAL_STATUS_CODES, JOB_STATUS, MAX_MESSAGES_PER_LEVEL, jobStatusName,
   type JobKind, type JobMessage, type JobMessageType, type JobRecord, type JobStatusCode, type JsonObject, type JsonValue,
@@ -119,17 +119,6 @@ interface JobRow {
   recoveries: number;
 }
 
-/** `JobChange` fields and the columns they set; the only names that reach SQL text. */
-const CHANGE_COLUMNS = {
-  statusCode: 'status',
-  percentComplete: 'percent_complete',
-  currentStep: 'current_step',
-  started: 'started',
-  finished: 'finished',
-  result: 'result',
-  error: 'error',
-  recoveries: 'recoveries',
-} as const satisfies Record<Exclude<keyof JobChange, 'messages'>, string>;
 
 const ROW_COLUMNS = `job_id, kind, service_key, product_name, product_version, user_name, status, submitted, updated, started, finished,
   percent_complete, current_step, request, result, error, time_limit_ms, recoveries`;

@@ -8,7 +8,7 @@
  * @module jobs/sqlite-job-store
  */
 import Database from 'better-sqlite3';
-import { RELEASING_STATUS_CODES, type JobChange, type JobFilter, type JobPage, type JobQueryResult, type JobStore, type JobUpdateOptions } from './job-store.js';
+import { CHANGE_COLUMNS, RELEASING_STATUS_CODES, type JobChange, type JobFilter, type JobPage, type JobQueryResult, type JobStore, type JobUpdateOptions } from './job-store.js';
 import { FINAL_STATUS_CODES, JOB_STATUS, MAX_MESSAGES_PER_LEVEL, jobStatusName, type JobKind, type JobMessage, type JobMessageType, type JobRecord, type JobStatusCode, type JsonObject, type JsonValue } from './job-types.js';
 
 const SCHEMA = `
@@ -65,17 +65,6 @@ interface JobRow {
   recoveries: number;
 }
 
-/** `JobChange` fields and the columns they set; the only names that reach SQL text. */
-const CHANGE_COLUMNS = {
-  statusCode: 'status',
-  percentComplete: 'percent_complete',
-  currentStep: 'current_step',
-  started: 'started',
-  finished: 'finished',
-  result: 'result',
-  error: 'error',
-  recoveries: 'recoveries',
-} as const satisfies Record<Exclude<keyof JobChange, 'messages'>, string>;
 
 /** The fixed statements, prepared once per connection. */
 function prepareStatements(db: Database.Database) {

@@ -10,7 +10,8 @@ import type pg from 'pg';
 import { migrate, type Migration } from '../db/migrate.js';
 import { openPool, withTransaction, type PoolLease } from '../db/pg-pool.js';
 import { EVERYONE } from './access-policy.js';
-import { isPrivilege, type Privilege } from './privileges.js';
+import type { Privilege } from './privileges.js';
+import { checkHash, checkPrivilege, noRole, noUser, pageBounds, roleExists, toRole, userExists, type RoleRow } from './security-store-rules.js';
 import {
   SecurityStoreError,
   type AuditEntry, type Page, type PermissionRecord, type RoleRecord, type SecurityStore, type UserRecord, type UserSummary,
@@ -67,31 +68,9 @@ interface UserRow {
   username: string; fullname: string; description: string; email: string; disabled: boolean;
   password_hash: string; password_changed_at: string;
 }
-interface RoleRow { rolename: string; description: string; privilege: string }
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-const userExists = (name: string) => new SecurityStoreError(`User '${name}' already exists.`);
-const noUser = (name: string) => new SecurityStoreError(`User '${name}' does not exist.`);
-const roleExists = (name: string) => new SecurityStoreError(`Role '${name}' already exists.`);
-const noRole = (name: string) => new SecurityStoreError(`Role '${name}' does not exist.`);
-
-function checkPrivilege(privilege: string): asserts privilege is Privilege {
-  if (!isPrivilege(privilege)) throw new SecurityStoreError(`Invalid privilege '${privilege}'. Use ADMINISTER, PUBLISH or ACCESS.`);
-}
-
-/** A clear-text password must never reach the table, whoever calls the store. */
-function checkHash(hash: string): void {
-  if (!/^scrypt\$/.test(hash)) throw new SecurityStoreError('passwordHash must be a salted hash (security/password-hash), never a password.');
-}
-
-function pageBounds(startIndex: number, pageSize: number): [offset: number, limit: number] {
-  const offset = Number.isFinite(startIndex) ? Math.max(0, Math.floor(startIndex)) : 0;
-  const size = Number.isFinite(pageSize) ? Math.max(0, Math.floor(pageSize)) : 0;
-  return [offset, size];
-}
-
-const toRole = (r: RoleRow): RoleRecord => ({ rolename: r.rolename, description: r.description, privilege: r.privilege as Privilege });
 
 const rowCount = (r: pg.QueryResult): number => r.rowCount ?? 0;
 
