@@ -4,6 +4,7 @@
  * @module http/error-mapping
  */
 import { FeatureQueryError } from '../data/feature-source.js';
+import { isDatabaseUnavailable } from '../db/database-error.js';
 import { WhereClauseError } from '../data/where/index.js';
 import { EsriGeometryError } from '../geo/esri-json.js';
 import { SpatialReferenceError } from '../geo/spatial-reference.js';
@@ -22,6 +23,8 @@ export function toArcGisError(error: unknown): ArcGisError {
   if (error instanceof ProductionError) return new ArcGisError(error.code, error.message, error.details);
   if (error instanceof SheetError) return new ArcGisError(400, error.message, []);
   if (error instanceof WkbError) return new ArcGisError(500, 'Unable to complete operation.', ['stored geometry is unreadable']);
+  // A lost database is the server's state, not the request's: clients may retry.
+  if (isDatabaseUnavailable(error)) return new ArcGisError(503, 'Service Unavailable', ['the database cannot be reached; try again shortly']);
   const fe = error as { statusCode?: unknown; code?: unknown };
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new ArcGisError(400, 'Unable to complete operation.', [fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body is too large' : 'request body cannot be read']);

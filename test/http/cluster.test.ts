@@ -16,7 +16,7 @@ import pg from 'pg';
 import { startQuadrangle } from '../../src/app/quadrangle-app.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { DatabaseError } from '../../src/db/database-error.js';
-import { createTestDatabase, type TestDatabase } from '../../src/db/test-database.js';
+import { createTestDatabase, TEST_SERVER_URL, type TestDatabase } from '../../src/db/test-database.js';
 import { freshDataDir, getJson, startTestServer, type TestServer } from '../support/test-server.js';
 
 const ADMIN = { username: 'chief', password: 'correct horse battery' };
@@ -180,5 +180,34 @@ describe('Starting on PostgreSQL', () => {
     assert.equal(run.status, 1, run.stderr);
     assert.equal(run.stderr, 'quadrangle: cannot connect to PostgreSQL at 127.0.0.1:1/quadrangle: connection refused (is PostgreSQL running and listening there?)\n');
     assert.ok(!run.stderr.includes('secret'), 'the password is never shown');
+  });
+});
+
+describe('Losing the database while running', () => {
+  it('answers 503 while PostgreSQL refuses the node, and recovers when it takes it back', async () => {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const dataDir = await freshDataDir();
+    dataDirs.push(dataDir);
+    const node = await startTestServer({ dataDir, databaseUrl: db.url });
+    const admin = new pg.Client({ connectionString: TEST_SERVER_URL });
+    await admin.connect();
+    try {
+      const ms = `${node.base}/services/Topo/SampleRegion/MapServer`;
+      assert.equal((await getJson(ms)).mapName !== undefined, true);
+      // Closed to new connections and every open one cut, as when the server goes down.
+      await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db.name]);
+      await eventually('a 503 in the envelope', async () => (await getJson(ms)).error?.code === 503);
+      const health = await fetch(`${node.base}/info/healthCheck`);
+      assert.equal(health.status, 503);
+      await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
+      await eventually('the service again', async () => (await getJson(ms)).mapName !== undefined);
+      assert.equal((await fetch(`${node.base}/info/healthCheck`)).status, 200);
+    } finally {
+      await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`).catch(() => {});
+      await admin.end();
+      await node.close();
+    }
   });
 });
