@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
 import { MIGRATIONS_TABLE } from '../db/migrate.js';
-import { createTestDatabase, type TestDatabase } from '../db/test-database.js';
+import { testDatabases } from '../db/test-database.js';
 import { catalogStoreContract, testService } from './catalog-store-contract.js';
 import { PgCatalogStore } from './pg-catalog-store.js';
 
-const databases: TestDatabase[] = [];
-after(async () => { for (const d of databases) await d.drop(); });
-
-async function freshDatabase(): Promise<string> {
-  const db = await createTestDatabase();
-  databases.push(db);
-  return db.url;
-}
+const newDatabase = testDatabases();
+const freshDatabase = async (): Promise<string> => (await newDatabase()).url;
 
 catalogStoreContract('PgCatalogStore', {
   async fresh() {

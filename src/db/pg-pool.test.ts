@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { databaseLabel, databaseUrlProblem, redactDatabaseUrl } from './database-url.js';
 import { DatabaseError } from './database-error.js';
 import { openPool, withTransaction } from './pg-pool.js';
-import { createTestDatabase, TEST_SERVER_URL, type TestDatabase } from './test-database.js';
+import { testDatabases, TEST_SERVER_URL } from './test-database.js';
 
-const databases: TestDatabase[] = [];
-after(async () => { for (const d of databases) await d.drop(); });
+const newDatabase = testDatabases();
 
 describe('database URLs', () => {
   it('takes postgres:// and postgresql:// only, and never repeats a password', () => {
@@ -37,8 +36,7 @@ describe('openPool', () => {
   });
 
   it('shares one pool per URL in a thread and ends it when the last holder lets go', async () => {
-    const db = await createTestDatabase();
-    databases.push(db);
+    const db = await newDatabase();
     const a = await openPool(db.url), b = await openPool(db.url);
     assert.equal(a.pool, b.pool);
     await a.release();
@@ -52,8 +50,7 @@ describe('openPool', () => {
   });
 
   it('commits a transaction that resolves and rolls back one that throws', async () => {
-    const db = await createTestDatabase();
-    databases.push(db);
+    const db = await newDatabase();
     const lease = await openPool(db.url);
     await lease.pool.query('CREATE TABLE t (v integer)');
     await withTransaction(lease.pool, (c) => c.query('INSERT INTO t VALUES (1)'));

@@ -6,6 +6,7 @@
  * @module db/test-database
  */
 import { randomBytes } from 'node:crypto';
+import { after } from 'node:test';
 import pg from 'pg';
 
 export const TEST_SERVER_URL = process.env.QUADRANGLE_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -48,5 +49,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     name,
     drop: () => onServer((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
+  };
+}
+
+/**
+ * A maker of fresh test databases, each dropped when the test file ends. Call it at the top level
+ * of the file, where `after` hooks belong.
+ */
+export function testDatabases(): () => Promise<TestDatabase> {
+  const made: TestDatabase[] = [];
+  after(async () => { for (const d of made) await d.drop(); });
+  return async () => {
+    const db = await createTestDatabase();
+    made.push(db);
+    return db;
   };
 }

@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../db/test-database.js';
+import { testDatabases } from '../db/test-database.js';
 import { PgSecurityStore } from './pg-security-store.js';
 import { securityStoreContract } from './security-store-contract.js';
 import { TokenService } from './token-service.js';
 import { ensurePrimaryAdministrator } from './user-accounts.js';
 
-const databases: TestDatabase[] = [];
-after(async () => { for (const d of databases) await d.drop(); });
-
-async function freshDatabase(): Promise<string> {
-  const db = await createTestDatabase();
-  databases.push(db);
-  return db.url;
-}
+const newDatabase = testDatabases();
+const freshDatabase = async (): Promise<string> => (await newDatabase()).url;
 
 securityStoreContract('PgSecurityStore', {
   async fresh() {

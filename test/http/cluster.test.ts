@@ -16,7 +16,7 @@ import pg from 'pg';
 import { startQuadrangle } from '../../src/app/quadrangle-app.js';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { DatabaseError } from '../../src/db/database-error.js';
-import { createTestDatabase, TEST_SERVER_URL, type TestDatabase } from '../../src/db/test-database.js';
+import { testDatabases, TEST_SERVER_URL } from '../../src/db/test-database.js';
 import { freshDataDir, getJson, startTestServer, type TestServer } from '../support/test-server.js';
 
 const ADMIN = { username: 'chief', password: 'correct horse battery' };
@@ -38,18 +38,10 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
   }
 }
 
-const databases: TestDatabase[] = [];
+const newDatabase = testDatabases();
+const freshDatabase = async (): Promise<string> => (await newDatabase()).url;
 const dataDirs: string[] = [];
-after(async () => {
-  for (const d of databases) await d.drop();
-  for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
-});
-
-async function freshDatabase(): Promise<string> {
-  const db = await createTestDatabase();
-  databases.push(db);
-  return db.url;
-}
+after(() => { for (const d of dataDirs) rmSync(d, { recursive: true, force: true }); });
 
 describe('Two nodes on one PostgreSQL database', () => {
   let one: TestServer, two: TestServer;
@@ -185,8 +177,7 @@ describe('Starting on PostgreSQL', () => {
 
 describe('Losing the database while running', () => {
   it('answers 503 while PostgreSQL refuses the node, and recovers when it takes it back', async () => {
-    const db = await createTestDatabase();
-    databases.push(db);
+    const db = await newDatabase();
     const dataDir = await freshDataDir();
     dataDirs.push(dataDir);
     const node = await startTestServer({ dataDir, databaseUrl: db.url });
