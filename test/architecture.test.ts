@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const src = fileURLToPath(new URL('../src/', import.meta.url));
-const ENGINES = ['data', 'geo', 'catalog', 'carto', 'terrain', 'sample', 'config', 'mapping', 'layout', 'sheet', 'production', 'jobs', 'ingest', 'publish', 'db'];
+const ENGINES = ['data', 'geo', 'catalog', 'carto', 'terrain', 'sample', 'config', 'mapping', 'layout', 'sheet', 'production', 'jobs', 'ingest', 'publish', 'db', 'printing'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

@@ -97,7 +97,7 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
   const library = new TemplateLibrary({ layoutDirs: [join(config.dataDir, 'layouts')], gridDirs: [join(config.dataDir, 'grids')] });
   const jobStore = await openJobStore(config, { log });
   const jobs = new JobEngine({
-    store: jobStore, workerScript: new URL('../production/product-worker.ts', import.meta.url),
+    store: jobStore, workerScript: new URL('./job-thread.ts', import.meta.url),
     concurrency: config.jobWorkers, outputDir: join(config.dataDir, 'jobs'),
     heldServices: () => stoppedServices(store),
   });

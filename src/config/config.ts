@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { databaseUrlProblem } from '../db/database-url.js';
+import { DEFAULT_FETCH_POLICY, fetchPolicyProblems, type FetchPolicy } from '../printing/safe-fetch.js';
 
 export interface QuadrangleConfig {
   /** TCP port; 0 picks a free one. Default 6080, as ArcGIS Server. */
@@ -46,6 +47,19 @@ export interface QuadrangleConfig {
    * them in SQLite files in the data directory.
    */
   databaseUrl?: string;
+  /**
+   * The server's public base URLs (`https://maps.example.org/arcgis`, `QUADRANGLE_PUBLIC_URLS`,
+   * comma-separated): print layers under them are read in-process. The URL a request came in on
+   * always counts too. Default none.
+   */
+  publicUrls: string[];
+  /**
+   * What print jobs may fetch from other hosts (printing.md §13): `QUADRANGLE_PRINT_ALLOWED_HOSTS`
+   * and `QUADRANGLE_PRINT_ALLOWED_NETWORKS` (comma-separated; both empty by default),
+   * `QUADRANGLE_PRINT_FETCH_TIMEOUT_S` (20), `QUADRANGLE_PRINT_MAX_RESPONSE_MB` (50),
+   * `QUADRANGLE_PRINT_MAX_JOB_MB` (200).
+   */
+  print: FetchPolicy;
 }
 
 export interface SecurityConfig {
@@ -61,13 +75,15 @@ export class ConfigError extends Error {}
 
 const DEFAULTS: QuadrangleConfig = {
   port: 6080, host: '0.0.0.0', dataDir: 'data', instance: 'arcgis', currentVersion: 11.1, sampleOnEmpty: true, logLevel: 'warn', operationThreads: availableParallelism(), drawCacheMb: 256, uploadLimitMb: 2048, jobWorkers: 2,
-  security: { requireHttps: true, maxTokenExpiration: 1440, allowGetToken: false }, trustedProxies: [],
+  security: { requireHttps: true, maxTokenExpiration: 1440, allowGetToken: false }, trustedProxies: [], publicUrls: [], print: DEFAULT_FETCH_POLICY,
 };
+
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 const bool = (v: string) => /^(1|true|yes|on)$/i.test(v.trim());
 
 /** Defaults, then the environment, then explicit options; validated. */
-export type ConfigOptions = Partial<Omit<QuadrangleConfig, 'security'>> & { security?: Partial<SecurityConfig> };
+export type ConfigOptions = Partial<Omit<QuadrangleConfig, 'security' | 'print'>> & { security?: Partial<SecurityConfig>; print?: Partial<FetchPolicy> };
 
 export function loadConfig(options: ConfigOptions = {}, env: NodeJS.ProcessEnv = process.env): QuadrangleConfig {
   const fromEnv: Partial<QuadrangleConfig> = {};
@@ -82,13 +98,24 @@ export function loadConfig(options: ConfigOptions = {}, env: NodeJS.ProcessEnv =
   if (env.QUADRANGLE_ADMIN_USER) fromEnv.adminUser = env.QUADRANGLE_ADMIN_USER;
   if (env.QUADRANGLE_ADMIN_PASSWORD) fromEnv.adminPassword = env.QUADRANGLE_ADMIN_PASSWORD;
   if (env.QUADRANGLE_DATABASE_URL) fromEnv.databaseUrl = env.QUADRANGLE_DATABASE_URL;
-  if (env.QUADRANGLE_TRUSTED_PROXIES) fromEnv.trustedProxies = env.QUADRANGLE_TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean);
+  if (env.QUADRANGLE_TRUSTED_PROXIES) fromEnv.trustedProxies = list(env.QUADRANGLE_TRUSTED_PROXIES);
+  if (env.QUADRANGLE_PUBLIC_URLS) fromEnv.publicUrls = list(env.QUADRANGLE_PUBLIC_URLS);
+  const print: Partial<FetchPolicy> = {};
+  if (env.QUADRANGLE_PRINT_ALLOWED_HOSTS) print.allowedHosts = list(env.QUADRANGLE_PRINT_ALLOWED_HOSTS);
+  if (env.QUADRANGLE_PRINT_ALLOWED_NETWORKS) print.allowedNetworks = list(env.QUADRANGLE_PRINT_ALLOWED_NETWORKS);
+  if (env.QUADRANGLE_PRINT_FETCH_TIMEOUT_S) print.timeoutMs = Number(env.QUADRANGLE_PRINT_FETCH_TIMEOUT_S) * 1000;
+  if (env.QUADRANGLE_PRINT_MAX_RESPONSE_MB) print.maxResponseBytes = Number(env.QUADRANGLE_PRINT_MAX_RESPONSE_MB) * 2 ** 20;
+  if (env.QUADRANGLE_PRINT_MAX_JOB_MB) print.maxJobBytes = Number(env.QUADRANGLE_PRINT_MAX_JOB_MB) * 2 ** 20;
   const security: Partial<SecurityConfig> = {};
   if (env.QUADRANGLE_REQUIRE_HTTPS) security.requireHttps = bool(env.QUADRANGLE_REQUIRE_HTTPS);
   if (env.QUADRANGLE_TOKEN_MAX_EXPIRATION) security.maxTokenExpiration = Number(env.QUADRANGLE_TOKEN_MAX_EXPIRATION);
   if (env.QUADRANGLE_TOKEN_ALLOW_GET) security.allowGetToken = bool(env.QUADRANGLE_TOKEN_ALLOW_GET);
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const c: QuadrangleConfig = { ...DEFAULTS, ...fromEnv, ...defined, security: { ...DEFAULTS.security, ...security, ...options.security } };
+  const c: QuadrangleConfig = {
+    ...DEFAULTS, ...fromEnv, ...defined,
+    security: { ...DEFAULTS.security, ...security, ...options.security },
+    print: { ...DEFAULTS.print, ...print, ...options.print },
+  };
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) throw new ConfigError(`port must be an integer from 0 to 65535, not ${c.port}`);
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(c.instance)) throw new ConfigError('instance must be 1–40 letters, digits, - or _');
   if (!Number.isInteger(c.operationThreads) || c.operationThreads < 0 || c.operationThreads > 64) throw new ConfigError('operationThreads must be an integer from 0 to 64');
@@ -100,6 +127,9 @@ export function loadConfig(options: ConfigOptions = {}, env: NodeJS.ProcessEnv =
   if (c.adminPassword !== undefined && c.adminPassword.length < 8) throw new ConfigError('QUADRANGLE_ADMIN_PASSWORD must have at least 8 characters');
   const databaseProblem = c.databaseUrl === undefined ? null : databaseUrlProblem(c.databaseUrl);
   if (databaseProblem) throw new ConfigError(`QUADRANGLE_DATABASE_URL ${databaseProblem}`);
+  for (const u of c.publicUrls) if (!/^https?:\/\/[^/]+/i.test(u) || !URL.canParse(u)) throw new ConfigError(`public URL ${u} is not an http(s) URL`);
+  const printProblems = fetchPolicyProblems(c.print);
+  if (printProblems.length) throw new ConfigError(`print fetching: ${printProblems.join('; ')}`);
   if (!['silent', 'error', 'warn', 'info', 'debug'].includes(c.logLevel)) throw new ConfigError(`unknown log level ${c.logLevel}`);
   return { ...c, dataDir: resolve(c.dataDir) };
 }

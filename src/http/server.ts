@@ -23,6 +23,7 @@ import type { QuadrangleConfig } from '../config/config.js';
 import type { OutputStore } from '../output/output-store.js';
 import { catalogFace } from '../faces/catalog/catalog-face.js';
 import { tpsOutputFiles } from '../faces/tps/job-output.route.js';
+import { printingFace } from '../faces/gp/printing-face.js';
 import { tpsFace } from '../faces/tps/tps-face.js';
 import { mapServerFace } from '../faces/mapserver/mapserver-face.js';
 import { viewerStaticFace } from '../faces/viewer/viewer.route.js';
@@ -85,7 +86,7 @@ export async function createServer(ctx: ServerContext): Promise<FastifyInstance>
     trustProxy: ctx.config.trustedProxies.length ? ctx.config.trustedProxies : false,
     // The request log (request-log.ts) writes one line per request, with the caller.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: 32 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // Requests Node cannot parse (over-long URLs above all) still get the ArcGIS envelope.
     clientErrorHandler: (err, socket) => {
@@ -96,7 +97,7 @@ export async function createServer(ctx: ServerContext): Promise<FastifyInstance>
     },
   });
   await app.register(cors, { origin: true, credentials: true, methods: ['GET', 'POST', 'OPTIONS'] });
-  await app.register(formbody, { bodyLimit: 10 * 1024 * 1024 });
+  await app.register(formbody, { bodyLimit: 32 * 1024 * 1024 });
 
   if (!app.hasReplyDecorator('arcgisErrorCode')) app.decorateReply('arcgisErrorCode', 0);
   registerRequestLog(app);
@@ -123,6 +124,8 @@ export async function createServer(ctx: ServerContext): Promise<FastifyInstance>
     await app.register(tpsFace, { prefix: `${root}/rest/services/:service/${base}`, ctx, alias });
     await app.register(tpsFace, { prefix: `${root}/rest/services/:folder/:service/${base}`, ctx, alias });
   }
+  // The printing service and its files (printing.md); its form bodies carry whole web maps.
+  await app.register(printingFace, { ctx });
   // Job outputs (tps.md §18), beside the export images of the output store.
   await app.register(tpsOutputFiles, { prefix: `${root}/rest/directories/arcgisoutput`, ctx });
   await app.register(tokensFace, { prefix: `${root}/tokens`, ctx });

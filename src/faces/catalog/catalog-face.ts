@@ -4,6 +4,8 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../../http/server.js';
+import { serviceAccess } from '../../security/access-policy.js';
+import { PRINT_SERVICE } from '../gp/print-service.js';
 import { ArcGisError } from '../../http/arcgis-error.js';
 import { renderLinks, renderPage, renderProperties } from '../../http/html/page.js';
 import { sendResource } from '../../http/respond.js';
@@ -42,15 +44,22 @@ export const catalogFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
     return reply.type('application/json; charset=utf-8').send(JSON.stringify({ success: true }, null, pretty ? 2 : undefined));
   });
 
+  /** The store's folders and the system services' folder. */
+  const withSystemFolder = (folders: string[]) => (folders.includes(PRINT_SERVICE.folder) ? folders : [...folders, PRINT_SERVICE.folder].sort((a, b) => a.localeCompare(b, 'en')));
+
   /** Lists a folder ('' = root) as the catalog resource does: only the services the caller may use. */
   async function listing(folder: string, caller: Caller | null) {
-    const folders = folder ? [] : await ctx.store.listFolders();
+    const folders = folder ? [] : withSystemFolder(await ctx.store.listFolders());
     const administers = !!caller && hasPrivilege(caller.privilege, 'ADMINISTER');
     const services = [];
     for (const { definition: d } of await ctx.store.listServices(folder)) {
       if (d.private && !administers) continue;
       if ((await callerAccess(ctx, caller, folder, d.serviceName)) !== 'allowed') continue;
-      services.push({ name: folder ? `${folder}/${d.serviceName}` : d.serviceName, type: d.type });
+      services.push({ name: folder ? `${folder}/${d.serviceName}` : d.serviceName, type: d.type as string });
+    }
+    if (folder === PRINT_SERVICE.folder && (!(await ctx.security.enabled()) || (await serviceAccess(ctx.security.store, caller, folder, PRINT_SERVICE.name, 'GPServer')) === 'allowed')) {
+      services.push({ name: `${folder}/${PRINT_SERVICE.name}`, type: 'GPServer' });
+      services.sort((a, b) => a.name.localeCompare(b.name, 'en'));
     }
     return { currentVersion: ctx.config.currentVersion, folders, services };
   }
@@ -76,7 +85,7 @@ export const catalogFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (ap
 
   getAndPost(app, '/services/:folder', async (request, reply, params) => {
     const { folder } = pathParams(request);
-    const folders = await ctx.store.listFolders();
+    const folders = withSystemFolder(await ctx.store.listFolders());
     if (!folders.includes(folder!)) throw new ArcGisError(404, 'Folder not found', []);
     const json = await listing(folder!, request.caller);
     return sendResource(reply, params, () => json, page(folder!));

@@ -2,19 +2,15 @@
  * `dynamicLayers` (mapserver.md §6): layers a request defines over the service's own, each
  * drawn from a map layer with its own ID, drawingInfo, definition expression and scale range.
  * Array order is draw order, the first element on top. Only `mapLayer` sources are supported;
- * `dataLayer` sources and CIM symbols answer 400 (§15.3).
- *
- * A dynamic layer becomes a `MapLayer` whose definition is what the client sent, laid over the
- * map layer's. The map layer's own definition expression is kept as a request where clause
- * (`layerDefs`, keyed by the dynamic ID), so a dynamic layer never shows rows the service hides;
- * both are parsed separately and ANDed as trees.
+ * `dataLayer` sources and CIM symbols answer 400 (§15.3). Each element is read by the mapping
+ * engine (mapping/dynamic-layer-definition); this face names the parameter and the index.
  * @module faces/mapserver/dynamic-layers
  */
 import type { MapLayer, MapService } from '../../catalog/map-service.js';
-import type { LayerDefinition } from '../../catalog/service-definition.js';
-import { parseWhere, WhereClauseError, type WhereNode } from '../../data/where/index.js';
-import { ArcGisError, clip, invalidParameter } from '../../http/arcgis-error.js';
+import type { WhereNode } from '../../data/where/index.js';
+import { ArcGisError, invalidParameter } from '../../http/arcgis-error.js';
 import type { RequestParams } from '../../http/request-params.js';
+import { DynamicLayerError, dynamicMapLayer, hasCimSymbol, type DynamicMapLayer } from '../../mapping/dynamic-layer-definition.js';
 
 /** The layers of a `dynamicLayers` value, top first, and the where clauses that go with them. */
 export interface DynamicLayers {
@@ -23,69 +19,16 @@ export interface DynamicLayers {
   layerDefs: Map<number, WhereNode>;
 }
 
-type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Renderer types the map engine draws (§15.4). */
-const RENDERER_TYPES = new Set(['simple', 'uniqueValue', 'classBreaks']);
-/** Map layer types a dynamic layer can draw: group layers and tables have nothing to draw. */
-const DRAWABLE_TYPES = new Set(['Feature Layer', 'Raster Layer']);
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isScale = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
-
-/** Checks of a `drawingInfo` object: each key with its test and the reason given when it fails. */
-const DRAWING_INFO_CHECKS: [key: string, ok: (v: unknown) => boolean, why: string][] = [
-  ['renderer', (v) => v === undefined || (isObject(v) && RENDERER_TYPES.has(String(v.type))), `renderer type must be one of ${[...RENDERER_TYPES].join(', ')}`],
-  ['transparency', (v) => v === undefined || (typeof v === 'number' && v >= 0 && v <= 100), 'transparency must be a number from 0 to 100'],
-  ['labelingInfo', (v) => v === undefined || v === null || (Array.isArray(v) && v.every(isObject)), 'labelingInfo must be an array of label classes'],
-  ['showLabels', (v) => v === undefined || typeof v === 'boolean', 'showLabels must be true or false'],
-  ['scaleSymbols', (v) => v === undefined || typeof v === 'boolean', 'scaleSymbols must be true or false'],
-];
-
-/** Whether any object inside `v` is a CIM symbol, which the map engine cannot draw. */
-function hasCimSymbol(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(hasCimSymbol);
-  if (!isObject(v)) return false;
-  return v.type === 'CIMSymbolReference' || Object.values(v).some(hasCimSymbol);
-}
-
-/** Reads one element into its layer; `fail` makes the 400 naming its index. */
-function readDynamicLayer(o: unknown, service: MapService, fail: (why: string) => ArcGisError): { layer: MapLayer; ownWhere?: WhereNode } {
-  if (!isObject(o)) throw fail('must be an object');
-  if (!Number.isSafeInteger(o.id) || (o.id as number) < 0) throw fail('id must be a non-negative integer');
-  const source = o.source;
-  if (!isObject(source)) throw fail('source is required');
-  if (source.type === 'dataLayer') throw fail('dataLayer sources are not supported; use a mapLayer source');
-  if (source.type !== 'mapLayer') throw fail("source.type must be 'mapLayer'");
-  const base = Number.isSafeInteger(source.mapLayerId) ? service.layerDefinition(source.mapLayerId as number) : undefined;
-  if (!base) throw fail(`source.mapLayerId ${clip(String(source.mapLayerId), 20)} is not a layer of this service`);
-  if (!DRAWABLE_TYPES.has(base.type)) throw fail(`source.mapLayerId ${base.id} is a ${base.type.toLowerCase()}; only feature and raster layers can be drawn`);
-  if (o.definitionExpression !== undefined && o.definitionExpression !== null && typeof o.definitionExpression !== 'string') throw fail('definitionExpression must be a string');
-  const expression = (o.definitionExpression as string | null | undefined)?.trim() || undefined;
-  if (expression) {
-    try { parseWhere(expression); } catch (e) {
-      if (e instanceof WhereClauseError) throw fail(`definitionExpression is invalid: ${e.message}`);
-      throw e;
-    }
+/** Reads one element, a problem answering 400 naming its index. */
+function readDynamicLayer(o: unknown, i: number, service: MapService): DynamicMapLayer {
+  try {
+    return dynamicMapLayer(o, service);
+  } catch (e) {
+    if (e instanceof DynamicLayerError) throw invalidParameter('dynamicLayers', `[${i}] ${e.message}`);
+    throw e;
   }
-  if (!isScale(o.minScale) || !isScale(o.maxScale)) throw fail('minScale and maxScale must be numbers ≥ 0');
-  const drawingInfo = o.drawingInfo ?? {};
-  if (!isObject(drawingInfo)) throw fail('drawingInfo must be an object');
-  for (const [key, ok, why] of DRAWING_INFO_CHECKS) if (!ok(drawingInfo[key])) throw fail(why);
-
-  const own = base.drawingInfo ?? {};
-  const definition: LayerDefinition = {
-    ...base, id: o.id as number, parentLayerId: undefined, defaultVisibility: true, definitionExpression: expression,
-    minScale: (o.minScale as number | undefined) ?? base.minScale, maxScale: (o.maxScale as number | undefined) ?? base.maxScale,
-    // Keys the client leaves out keep the map layer's; `showLabels: false` turns labels off.
-    drawingInfo: {
-      renderer: (drawingInfo.renderer as Json | undefined) ?? own.renderer,
-      transparency: (drawingInfo.transparency as number | undefined) ?? own.transparency,
-      labelingInfo: drawingInfo.showLabels === false ? null : (drawingInfo.labelingInfo as Json[] | null | undefined) ?? own.labelingInfo ?? null,
-    },
-  };
-  const layer: MapLayer = { ...service.layer(base.id)!, definition };
-  return { layer, ownWhere: base.definitionExpression ? parseWhere(base.definitionExpression) : undefined };
 }
 
 /**
@@ -99,7 +42,7 @@ export function readDynamicLayers(params: RequestParams, service: MapService): D
   const out: DynamicLayers = { layers: [], layerDefs: new Map() };
   raw.forEach((o: unknown, i) => {
     if (isObject(o) && hasCimSymbol(o.drawingInfo)) throw new ArcGisError(400, 'CIM symbols are not supported', [`'dynamicLayers' parameter is invalid: [${i}] uses a CIMSymbolReference symbol`]);
-    const { layer, ownWhere } = readDynamicLayer(o, service, (why) => invalidParameter('dynamicLayers', `[${i}] ${why}`));
+    const { layer, ownWhere } = readDynamicLayer(o, i, service);
     const id = layer.definition.id;
     if (out.layers.some((l) => l.definition.id === id)) throw invalidParameter('dynamicLayers', `[${i}] repeats id ${id}`);
     out.layers.push(layer);

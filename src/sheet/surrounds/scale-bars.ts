@@ -18,6 +18,8 @@ export interface ScaleBarsInput {
   scale: number;
   /** Bars from top to bottom; kilometres, statute miles and nautical miles when absent. */
   units?: ScaleBarUnit[];
+  /** Names printed at the bars' right ends, in the order of `units`; an absent or empty one is the unit's own name. */
+  labels?: string[];
 }
 
 /** Metres in each unit, and the name printed at the bar's right end. */
@@ -47,15 +49,15 @@ export function pagePoints(ground: number, unit: ScaleBarUnit, scale: number): n
   return (ground * SCALE_BAR_UNITS[unit].metres / scale) * PT_PER_METRE;
 }
 
-/** One bar: `divisions` steps of `step` units right of zero, one more left of it cut into `parts`. */
-interface Bar { unit: ScaleBarUnit; step: number; stepPt: number; divisions: number; parts: number; labels: string[] }
+/** One bar: `divisions` steps of `step` units right of zero, one more left of it cut into `parts`, and the name at its end. */
+interface Bar { unit: ScaleBarUnit; name: string; step: number; stepPt: number; divisions: number; parts: number; labels: string[] }
 
 /**
  * The bar of a unit that fills `width` pt (extension included) best: a round step (1, 2 or 5 ×
  * 10ⁿ units) with its labels fitting between the divisions. Among bars at least 90 % as long as
  * the longest, one of 3–6 divisions is preferred (then 2–10), then the longer, then the larger step.
  */
-function chooseBar(unit: ScaleBarUnit, scale: number, width: number, label: TextStyle, text: PageText): Bar | null {
+function chooseBar(unit: ScaleBarUnit, name: string, scale: number, width: number, label: TextStyle, text: PageText): Bar | null {
   const bars: Bar[] = [];
   // Only steps between 3 pt and half the width can make a bar.
   const unitPt = pagePoints(1, unit, scale);
@@ -67,7 +69,7 @@ function chooseBar(unit: ScaleBarUnit, scale: number, width: number, label: Text
       const labels = Array.from({ length: divisions + 1 }, (_, i) => number(i * step));
       if (Math.max(...labels.map((l) => text.width(l, label))) > stepPt - 2) continue;
       const parts = [m === 5 ? 5 : 10, 5, 2].find((p) => stepPt / p >= 1.5) ?? 1;
-      bars.push({ unit, step, stepPt, divisions, parts, labels });
+      bars.push({ unit, name, step, stepPt, divisions, parts, labels });
     }
   }
   const length = (b: Bar) => (b.divisions + 1) * b.stepPt;
@@ -108,15 +110,14 @@ function drawBar(bar: Bar, zero: number, top: number, height: number, label: Tex
   const center = { ...label, align: 'center' as const };
   items.push(text.text(number(bar.step), zero - bar.stepPt, top + ascent, center));
   bar.labels.forEach((l, i) => items.push(text.text(l, zero + i * bar.stepPt, top + ascent, center)));
-  const name = SCALE_BAR_UNITS[bar.unit].name;
-  items.push(text.text(name, zero + nameOffset(bar, label, text), barTop + height / 2 + (ascent - descent) / 2, label));
+  items.push(text.text(bar.name, zero + nameOffset(bar, label, text), barTop + height / 2 + (ascent - descent) / 2, label));
   return items;
 }
 
 /** Width a bar needs left of its zero, and right of it, pt. */
 function reach(bar: Bar, label: TextStyle, text: PageText): [number, number] {
   const left = bar.stepPt + Math.max(OUTLINE.width / 2, text.width(number(bar.step), label) / 2);
-  const right = nameOffset(bar, label, text) + text.width(SCALE_BAR_UNITS[bar.unit].name, label);
+  const right = nameOffset(bar, label, text) + text.width(bar.name, label);
   return [left, right];
 }
 
@@ -126,6 +127,7 @@ function reach(bar: Bar, label: TextStyle, text: PageText): [number, number] {
  */
 export function drawScaleBars(input: ScaleBarsInput, box: PageBox, text: PageText): DisplayItem[] {
   const units = input.units ?? ['kilometers', 'miles', 'nauticalMiles'];
+  const barNames = units.map((u, i) => input.labels?.[i] || SCALE_BAR_UNITS[u].name);
   const rfHeight = (f: number) => { const m = text.metrics({ size: 9 * f }); return m.ascent + m.descent; };
   const heightAt = (f: number, n: number) => rfHeight(f) + n * 4 * f + n * blockHeight({ size: 6 * f }, 3 * f, text);
   let count = units.length, f = 1;
@@ -138,9 +140,9 @@ export function drawScaleBars(input: ScaleBarsInput, box: PageBox, text: PageTex
   }
   // The longest bars whose block, all sharing one zero, fits the box width.
   let bars: Bar[] = [], left = 0, right = 0;
-  const names = Math.max(0, ...units.slice(0, count).map((u) => text.width(SCALE_BAR_UNITS[u].name, label)));
+  const names = Math.max(0, ...barNames.slice(0, count).map((n) => text.width(n, label)));
   for (let width = box.width - names; width > 10 && count > 0; width *= 0.97) {
-    const chosen = units.slice(0, count).map((u) => chooseBar(u, input.scale, width, label, text));
+    const chosen = units.slice(0, count).map((u, i) => chooseBar(u, barNames[i]!, input.scale, width, label, text));
     if (chosen.some((b) => !b)) continue;
     const reaches = (chosen as Bar[]).map((b) => reach(b, label, text));
     left = Math.max(...reaches.map((r) => r[0]));

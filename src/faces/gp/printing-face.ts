@@ -1,0 +1,238 @@
+/**
+ * The printing service (printing.md): `/rest/services/Utilities/PrintingTools/GPServer` with the
+ * Export Web Map Task and the Get Layout Templates Info Task — service and task resources,
+ * `execute` (a print job waited for up to `syncTimeout`), `submitJob`, the job resource, its
+ * cancel, results and inputs — and the print files under `/rest/directories`.
+ * @module faces/gp/printing-face
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { ArcGisError, clip, invalidUrl } from '../../http/arcgis-error.js';
+import { forbidden, tokenRequired } from '../../http/authentication.js';
+import { renderForm, renderLinks, renderPage, renderProperties, type Crumb } from '../../http/html/page.js';
+import type { RequestParams } from '../../http/request-params.js';
+import { resolveFormat, sendHtml, sendJson } from '../../http/respond.js';
+import type { ServerContext } from '../../http/server.js';
+import { JOB_STATUS, isFinalStatus, type JobRecord, type JsonValue } from '../../jobs/job-types.js';
+import { layoutTemplatesInfo } from '../../printing/compose-print.js';
+import { PRINT_FORMATS, type PrintFormat } from '../../printing/print-format.js';
+import { printTemplates as libraryTemplates, type PrintJobRequest, type PrintJobResult, type TemplatesJobRequest } from '../../printing/print-job.js';
+import { isSecured, serviceAccess } from '../../security/access-policy.js';
+import { hasPrivilege } from '../../security/privileges.js';
+import { getAndPost, pathParams, requestOrigin } from '../route-helpers.js';
+import { engineJobId, gpJobId, gpJobJson, gpJobStatus, gpMessages, PRINT_INPUTS } from './gp-job-json.js';
+import { readPrintRequest } from './print-request.js';
+import { PRINT_SERVICE, printServiceSettings, type PrintServiceSettings } from './print-service.js';
+
+const EXPORT_TASK = 'Export Web Map Task';
+const TEMPLATES_TASK = 'Get Layout Templates Info Task';
+const TASKS = [EXPORT_TASK, TEMPLATES_TASK] as const;
+type Task = (typeof TASKS)[number];
+
+/** The job's service key: print jobs belong to the printing service. */
+const SERVICE_KEY = `${PRINT_SERVICE.folder}/${PRINT_SERVICE.name}`;
+
+const executionType = (s: PrintServiceSettings) => `esriExecutionType${s.executionType}`;
+
+/** GP parameter descriptions (printing.md §3). */
+function taskJson(ctx: ServerContext, task: Task, settings: PrintServiceSettings): Record<string, unknown> {
+  const input = { direction: 'esriGPParameterDirectionInput', category: '' };
+  const parameters = task === EXPORT_TASK
+    ? [
+      { name: 'Web_Map_as_JSON', dataType: 'GPString', displayName: 'Web Map as JSON', ...input, defaultValue: '', parameterType: 'esriGPParameterTypeRequired' },
+      { name: 'Format', dataType: 'GPString', displayName: 'Format', ...input, defaultValue: 'PNG8', parameterType: 'esriGPParameterTypeOptional', choiceList: Object.keys(PRINT_FORMATS) },
+      { name: 'Layout_Template', dataType: 'GPString', displayName: 'Layout Template', ...input, defaultValue: 'MAP_ONLY', parameterType: 'esriGPParameterTypeOptional', choiceList: printTemplates(ctx).map((t) => t.name) },
+      { name: 'Output_File', dataType: 'GPDataFile', displayName: 'Output File', direction: 'esriGPParameterDirectionOutput', defaultValue: {}, parameterType: 'esriGPParameterTypeRequired', category: '' },
+    ]
+    : [
+      { name: 'Layout_Item_ID', dataType: 'GPString', displayName: 'Layout Item ID', ...input, defaultValue: '', parameterType: 'esriGPParameterTypeOptional' },
+      { name: 'Output_JSON', dataType: 'GPString', displayName: 'Output JSON', direction: 'esriGPParameterDirectionOutput', defaultValue: '', parameterType: 'esriGPParameterTypeRequired', category: '' },
+    ];
+  return { name: task, displayName: task.replace(/ Task$/, ''), description: '', category: '', helpUrl: '', executionType: executionType(settings), parameters };
+}
+
+const printTemplates = (ctx: ServerContext) => libraryTemplates(ctx.library);
+
+export const printingFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
+  const root = `/${ctx.config.instance}/rest/services/${PRINT_SERVICE.folder}/${PRINT_SERVICE.name}/GPServer`;
+  const base = (request: FastifyRequest) => `${requestOrigin(request, ctx.config.port)}${root}`;
+  const crumbs = (extra: Crumb[] = []): Crumb[] => [
+    { label: 'Home', href: `/${ctx.config.instance}/rest/services` },
+    { label: PRINT_SERVICE.folder, href: `/${ctx.config.instance}/rest/services/${PRINT_SERVICE.folder}` },
+    { label: `${PRINT_SERVICE.name} (GPServer)`, href: root }, ...extra,
+  ];
+
+  /** The service as the caller may use it: 500 when stopped, 499/403 when secured (printing.md §2). */
+  async function startedSettings(request: FastifyRequest): Promise<PrintServiceSettings> {
+    const settings = await printServiceSettings(ctx);
+    if (await ctx.security.enabled()) {
+      const access = await serviceAccess(ctx.security.store, request.caller, PRINT_SERVICE.folder, PRINT_SERVICE.name, 'GPServer');
+      if (access === 'token-required') throw tokenRequired();
+      if (access === 'forbidden') throw forbidden(request.caller);
+    }
+    if (settings.configuredState === 'STOPPED') throw new ArcGisError(500, `Service ${SERVICE_KEY}/GPServer not started`, []);
+    return settings;
+  }
+
+  function taskOf(request: FastifyRequest): Task {
+    const name = pathParams(request).task ?? '';
+    const task = TASKS.find((t) => t === name);
+    if (!task) throw invalidUrl();
+    return task;
+  }
+
+  /** A job of this service the caller may see (printing.md §7 decision on access). */
+  async function jobOf(request: FastifyRequest): Promise<JobRecord> {
+    const id = engineJobId(pathParams(request).jobId ?? '');
+    const job = id ? await ctx.jobs.get(id) : null;
+    if (!job || job.kind !== 'print' || job.serviceKey !== SERVICE_KEY) throw new ArcGisError(400, 'Invalid jobId', []);
+    const caller = request.caller;
+    if (await ctx.security.enabled() && await isSecured(ctx.security.store, PRINT_SERVICE.folder, PRINT_SERVICE.name, 'GPServer')) {
+      const seesAll = caller ? hasPrivilege(caller.privilege, 'PUBLISH') : false;
+      if (!seesAll && job.user !== (caller?.username ?? 'anonymous')) throw new ArcGisError(400, 'Invalid jobId', []);
+    }
+    return job;
+  }
+
+  const send = (request: FastifyRequest, reply: FastifyReply, params: RequestParams, title: string, body: Record<string, unknown>, extra: string[] = [], pageCrumbs = crumbs()) => {
+    const format = resolveFormat(params, ['html', 'json', 'pjson'] as const, 'html');
+    if (format !== 'html') return sendJson(reply, params, format, body);
+    return sendHtml(reply, renderPage({ title, breadcrumbs: pageCrumbs, jsonHref: `${request.url.split('?')[0]}?f=pjson`, body: [renderProperties(body), ...extra] }));
+  };
+
+  const submit = (request: FastifyRequest, job: PrintJobRequest | TemplatesJobRequest, settings: PrintServiceSettings) =>
+    ctx.jobs.submit('print', job as unknown as JsonValue, { serviceKey: SERVICE_KEY, user: request.caller?.username ?? 'anonymous', timeLimitMs: settings.maxUsageTime * 1000 });
+
+  /** The job for a task's parameters; 400 at once for bad parameters. */
+  async function taskJob(request: FastifyRequest, params: RequestParams, task: Task): Promise<PrintJobRequest | TemplatesJobRequest> {
+    if (task === EXPORT_TASK) return readPrintRequest(ctx, request, params);
+    if (params.get('Layout_Item_ID')?.trim()) throw new ArcGisError(400, 'Layout_Item_ID is not supported', []);
+    return { task: 'layoutTemplates', dataDir: ctx.config.dataDir };
+  }
+
+  /** The task's output value of a succeeded job. */
+  function outputValue(request: FastifyRequest, job: JobRecord, mode: 'execute' | 'job'): { paramName: string; dataType: string; value: unknown } {
+    const result = job.result as Partial<PrintJobResult & { outputJson: JsonValue }>;
+    if (result.outputJson !== undefined) return { paramName: 'Output_JSON', dataType: 'GPString', value: result.outputJson };
+    const origin = `${requestOrigin(request, ctx.config.port)}/${ctx.config.instance}/rest/directories`;
+    const url = mode === 'execute'
+      ? `${origin}/arcgisoutput/${PRINT_SERVICE.folder}/${PRINT_SERVICE.name}_GPServer/${result.file}`
+      : `${origin}/arcgisjobs/${PRINT_SERVICE.folder.toLowerCase()}/${PRINT_SERVICE.name.toLowerCase()}_gpserver/${gpJobId(job.jobId)}/scratch/${result.file}`;
+    return { paramName: 'Output_File', dataType: 'GPDataFile', value: { url } };
+  }
+
+  getAndPost(app, root, async (request, reply, params) => {
+    const settings = await startedSettings(request);
+    const body = { currentVersion: ctx.config.currentVersion, serviceDescription: '', tasks: [...TASKS], executionType: executionType(settings), resultMapServerName: '', maximumRecords: 1000, capabilities: '' };
+    return send(request, reply, params, `${SERVICE_KEY} (GPServer)`, body, [renderLinks('Tasks', TASKS.map((t) => ({ label: t, href: `${root}/${encodeURIComponent(t)}` })))], crumbs().slice(0, 2));
+  });
+
+  getAndPost(app, `${root}/:task`, async (request, reply, params) => {
+    const settings = await startedSettings(request);
+    const task = taskOf(request);
+    const here = `${root}/${encodeURIComponent(task)}`;
+    return send(request, reply, params, task, taskJson(ctx, task, settings), [renderLinks('Operations', [{ label: 'Execute', href: `${here}/execute` }, { label: 'Submit Job', href: `${here}/submitJob` }])]);
+  });
+
+  for (const mode of ['execute', 'submitJob'] as const) {
+    getAndPost(app, `${root}/:task/${mode}`, async (request, reply, params) => {
+      const settings = await startedSettings(request);
+      const task = taskOf(request);
+      const here = `${root}/${encodeURIComponent(task)}`;
+      const fields = task === EXPORT_TASK
+        ? [{ name: 'Web_Map_as_JSON', kind: 'textarea' as const }, { name: 'Format', kind: 'select' as const, options: Object.keys(PRINT_FORMATS), value: 'PNG8' }, { name: 'Layout_Template', kind: 'select' as const, options: printTemplates(ctx).map((t) => t.name), value: 'MAP_ONLY' }]
+        : [{ name: 'Layout_Item_ID' }];
+      const format = resolveFormat(params, ['html', 'json', 'pjson'] as const, 'html');
+      // The HTML page shows the form until it is submitted.
+      if (format === 'html' && task === EXPORT_TASK && params.get('Web_Map_as_JSON') === undefined) {
+        return sendHtml(reply, renderPage({ title: `${task}: ${mode}`, breadcrumbs: crumbs([{ label: task, href: here }]), body: [renderForm(`${here}/${mode}`, fields, undefined, true)] }));
+      }
+      if (mode === 'execute' && task === TEMPLATES_TASK) {
+        await taskJob(request, params, task);
+        return send(request, reply, params, `${task}: ${mode}`, { results: [{ paramName: 'Output_JSON', dataType: 'GPString', value: layoutTemplatesInfo(printTemplates(ctx)) }], messages: [] }, [], crumbs([{ label: task, href: here }]));
+      }
+      const job = await submit(request, await taskJob(request, params, task), settings);
+      const answer = mode === 'submitJob'
+        ? { jobId: gpJobId(job.jobId), jobStatus: gpJobStatus(job) }
+        : await executeAnswer(request, job, settings);
+      return send(request, reply, params, `${task}: ${mode}`, answer, [], crumbs([{ label: task, href: here }]));
+    });
+  }
+
+  /** Waits for an execute's job; 400 for what the request asked wrongly, 500 otherwise (printing.md §5). */
+  async function executeAnswer(request: FastifyRequest, submitted: JobRecord, settings: PrintServiceSettings): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + settings.syncTimeout * 1000;
+    let job = submitted;
+    for (let wait = 20; !isFinalStatus(job.statusCode); wait = Math.min(200, wait * 1.5)) {
+      if (Date.now() > deadline) {
+        await ctx.jobs.cancel(job.jobId).catch(() => {});
+        throw new ArcGisError(500, `The print did not finish within ${settings.syncTimeout} seconds; use submitJob.`, []);
+      }
+      await new Promise((r) => setTimeout(r, wait));
+      job = (await ctx.jobs.get(job.jobId)) ?? job;
+    }
+    if (job.statusCode === JOB_STATUS.Succeeded) return { results: [outputValue(request, job, 'execute')], messages: gpMessages(job).filter((m) => m.type !== 'esriJobMessageTypeInformative') };
+    const errors = job.messages.filter((m) => m.type === 'esriJobMessageTypeError').map((m) => m.description);
+    if (errors.length) throw new ArcGisError(400, 'Error executing tool.', errors);
+    throw new ArcGisError(500, 'Error executing tool.', [job.error ?? job.status]);
+  }
+
+  getAndPost(app, `${root}/:task/jobs/:jobId`, async (request, reply, params) => {
+    await startedSettings(request);
+    taskOf(request);
+    const job = await jobOf(request);
+    return send(request, reply, params, `Job ${gpJobId(job.jobId)}`, gpJobJson(job, params.get('returnMessages')?.trim().toLowerCase() !== 'false'));
+  });
+
+  getAndPost(app, `${root}/:task/jobs/:jobId/cancel`, async (request, reply, params) => {
+    await startedSettings(request);
+    taskOf(request);
+    const job = await jobOf(request);
+    if (!isFinalStatus(job.statusCode)) await ctx.jobs.cancel(job.jobId);
+    return send(request, reply, params, `Job ${gpJobId(job.jobId)}`, gpJobJson((await ctx.jobs.get(job.jobId)) ?? job));
+  });
+
+  getAndPost(app, `${root}/:task/jobs/:jobId/results/:param`, async (request, reply, params) => {
+    await startedSettings(request);
+    const task = taskOf(request);
+    const job = await jobOf(request);
+    const wanted = task === EXPORT_TASK ? 'Output_File' : 'Output_JSON';
+    if (pathParams(request).param !== wanted) throw invalidUrl();
+    if (job.statusCode !== JOB_STATUS.Succeeded) throw new ArcGisError(400, `Result not available: job is ${gpJobStatus(job)}`, []);
+    return send(request, reply, params, wanted, outputValue(request, job, 'job'));
+  });
+
+  getAndPost(app, `${root}/:task/jobs/:jobId/inputs/:param`, async (request, reply, params) => {
+    await startedSettings(request);
+    taskOf(request);
+    const job = await jobOf(request);
+    const param = pathParams(request).param ?? '';
+    const input = job.request as unknown as Partial<PrintJobRequest>;
+    const values: Record<string, unknown> = { Web_Map_as_JSON: input.webMap, Format: input.format, Layout_Template: input.layoutTemplate };
+    if (!(PRINT_INPUTS as readonly string[]).includes(param) || values[param] === undefined) throw invalidUrl(`no input '${clip(param, 40)}'`);
+    return send(request, reply, params, param, { paramName: param, dataType: 'GPString', value: values[param] });
+  });
+
+  // Print files: no token needed, names are random and listings are off (printing.md §14).
+  const directories = `/${ctx.config.instance}/rest/directories`;
+  const sendFile = async (reply: FastifyReply, jobId: string | null, file: string) => {
+    const job = jobId ? await ctx.jobs.get(jobId) : null;
+    const result = job?.result as Partial<PrintJobResult> | null | undefined;
+    if (!job || job.kind !== 'print' || result?.file !== file || !result.format) return reply.code(404).type('text/plain').send('Not found');
+    const path = join(ctx.jobs.jobDirectory(job.jobId), 'scratch', file);
+    try { await stat(path); } catch { return reply.code(404).type('text/plain').send('Not found'); }
+    const format: PrintFormat = result.format;
+    return reply.type(PRINT_FORMATS[format].mimeType).header('cache-control', 'private, max-age=600').send(createReadStream(path));
+  };
+  app.get(`${directories}/arcgisoutput/${PRINT_SERVICE.folder}/${PRINT_SERVICE.name}_GPServer/:file`, async (request, reply) => {
+    const file = pathParams(request).file ?? '';
+    const m = /^_ags_([0-9a-f]{32})\.[a-z]{3,4}$/.exec(file);
+    return sendFile(reply, m ? engineJobId(`j${m[1]}`) : null, file);
+  });
+  app.get(`${directories}/arcgisjobs/${PRINT_SERVICE.folder.toLowerCase()}/${PRINT_SERVICE.name.toLowerCase()}_gpserver/:jobId/scratch/:file`, async (request, reply) => {
+    const { jobId = '', file = '' } = pathParams(request);
+    return sendFile(reply, engineJobId(jobId), file);
+  });
+};
