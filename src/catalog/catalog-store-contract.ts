@@ -115,6 +115,17 @@ export function catalogStoreContract(label: string, backend: CatalogStoreBackend
       await store.close();
     });
 
+    it('keeps the settings of built-in services, replaced whole', async () => {
+      const store = await open();
+      const key = 'Utilities/PrintingTools.GPServer';
+      assert.equal(await store.getSystemService(key), null);
+      await store.putSystemService(key, { configuredState: 'STOPPED', syncTimeout: 30 });
+      await store.putSystemService(key, { configuredState: 'STARTED' });
+      assert.deepEqual(await store.getSystemService(key), { configuredState: 'STARTED' });
+      assert.equal(await store.getSystemService('Utilities/Other.GPServer'), null);
+      await store.close();
+    });
+
     it('shares what one store writes with another on the same catalog, and keeps it when reopened', async () => {
       const place = await backend.fresh();
       const a = await place.open(), b = await place.open();

@@ -37,5 +37,9 @@ export interface CatalogStore {
   putProduct(serviceKey: string, definition: ProductDefinition): Promise<void>;
   /** Deletes a product; false when there was none. */
   removeProduct(serviceKey: string, name: string): Promise<boolean>;
+  /** The stored settings of a built-in service (key `Utilities/PrintingTools.GPServer`), or null when never changed. */
+  getSystemService(key: string): Promise<Record<string, unknown> | null>;
+  /** Replaces a built-in service's settings. */
+  putSystemService(key: string, settings: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }

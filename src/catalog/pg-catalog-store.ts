@@ -43,6 +43,16 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (service, name)
       );`,
   },
+  {
+    version: 2,
+    description: 'settings of built-in services',
+    sql: `
+      CREATE TABLE quadrangle.catalog_system_services (
+        key text COLLATE "C" PRIMARY KEY,
+        settings json NOT NULL,
+        modified timestamptz NOT NULL DEFAULT now()
+      );`,
+  },
 ];
 
 interface ServiceRow { definition: ServiceDefinition; revision: string }
@@ -138,6 +148,18 @@ export class PgCatalogStore implements CatalogStore {
 
   async removeProduct(serviceKey: string, name: string): Promise<boolean> {
     return ((await this.db.query('DELETE FROM quadrangle.catalog_products WHERE service = $1 AND name = $2', [serviceKey, name])).rowCount ?? 0) > 0;
+  }
+
+  async getSystemService(key: string): Promise<Record<string, unknown> | null> {
+    const { rows } = await this.db.query<{ settings: Record<string, unknown> }>('SELECT settings FROM quadrangle.catalog_system_services WHERE key = $1', [key]);
+    return rows[0]?.settings ?? null;
+  }
+
+  async putSystemService(key: string, settings: Record<string, unknown>): Promise<void> {
+    await this.db.query(
+      'INSERT INTO quadrangle.catalog_system_services (key, settings) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET settings = excluded.settings, modified = now()',
+      [key, JSON.stringify(settings)],
+    );
   }
 
   async close(): Promise<void> { await this.lease.release(); }

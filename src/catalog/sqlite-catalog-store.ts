@@ -26,6 +26,11 @@ CREATE TABLE IF NOT EXISTS products (
   definition TEXT NOT NULL,
   modified TEXT NOT NULL,
   PRIMARY KEY (service, name)
+);
+CREATE TABLE IF NOT EXISTS system_services (
+  key TEXT PRIMARY KEY,
+  settings TEXT NOT NULL,
+  modified TEXT NOT NULL
 );`;
 
 export class SqliteCatalogStore implements CatalogStore {
@@ -103,6 +108,16 @@ export class SqliteCatalogStore implements CatalogStore {
 
   async removeProduct(serviceKey: string, name: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM products WHERE service = ? AND name = ?').run(serviceKey, name).changes > 0;
+  }
+
+  async getSystemService(key: string): Promise<Record<string, unknown> | null> {
+    const row = this.db.prepare('SELECT settings FROM system_services WHERE key = ?').get(key) as { settings: string } | undefined;
+    return row ? (JSON.parse(row.settings) as Record<string, unknown>) : null;
+  }
+
+  async putSystemService(key: string, settings: Record<string, unknown>): Promise<void> {
+    this.db.prepare('INSERT INTO system_services (key, settings, modified) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET settings = excluded.settings, modified = excluded.modified')
+      .run(key, JSON.stringify(settings), new Date().toISOString());
   }
 
   async close(): Promise<void> { this.db.close(); }

@@ -220,3 +220,40 @@ describe('Printing service', () => {
     assert.equal(early.error.message, 'Result not available: job is esriJobFailed');
   });
 });
+
+describe('Printing service administration', () => {
+  const ADMIN = { username: 'chief', password: 'correct horse battery' };
+  let server: TestServer;
+  let token: string;
+  const admin = (path: string, params: Record<string, string> = {}) => postForm(`${server.url}/arcgis/admin/services/Utilities/PrintingTools.GPServer${path}`, { token, ...params });
+
+  before(async () => {
+    server = await startTestServer({ adminUser: ADMIN.username, adminPassword: ADMIN.password });
+    token = (await postForm(`${server.url}/arcgis/tokens/generateToken`, { ...ADMIN, client: 'requestip' })).token;
+  });
+  after(async () => { await server?.close(); });
+
+  it('is a system service: edited, stopped and started, never deleted', async () => {
+    const json = await admin('');
+    assert.equal(json.isDefault, true);
+    assert.equal(json.properties.executionType, 'Asynchronous');
+    const listing = await postForm(`${server.url}/arcgis/admin/services/Utilities`, { token });
+    assert.ok(listing.services.some((s: any) => s.serviceName === 'PrintingTools' && s.type === 'GPServer'));
+
+    assert.equal((await admin('/edit', { service: JSON.stringify({ properties: { executionType: 'Synchronous', syncTimeout: 20 } }) })).status, 'success');
+    assert.equal((await getJson(`${server.base}${GP}`, { token })).executionType, 'esriExecutionTypeSynchronous');
+    assert.match((await admin('/edit', { service: JSON.stringify({ properties: { syncTimeout: -1 } }) })).messages?.join(' ') ?? '', /syncTimeout/);
+
+    assert.equal((await admin('/stop')).status, 'success');
+    assert.equal((await admin('/status')).configuredState, 'STOPPED');
+    const stopped = await getJson(`${server.base}${GP}`, { token });
+    assert.equal(stopped.error.code, 500);
+    assert.equal(stopped.error.message, 'Service Utilities/PrintingTools/GPServer not started');
+    assert.equal((await admin('/start')).status, 'success');
+    assert.equal((await getJson(`${server.base}${GP}`, { token })).error, undefined);
+
+    const deleted = await admin('/delete');
+    assert.equal(deleted.status, 'error');
+    assert.match(deleted.messages.join(' '), /system service/);
+  });
+});

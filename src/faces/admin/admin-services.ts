@@ -14,6 +14,8 @@ import { validateItemInfo, type ServiceItemInfo } from '../../catalog/service-fr
 import { effectivePermissions, serviceResourceKey } from '../../security/access-policy.js';
 import type { AdminCall, AdminRoute } from './admin-face.js';
 import { SUCCESS } from './admin-respond.js';
+import { PRINT_SERVICE } from '../../printing/print-service-settings.js';
+import { printServiceRoute, printServiceSummary } from './admin-print-service.js';
 
 const SERVICE_SEGMENT = /^([A-Za-z0-9_]{1,120})\.(MapServer|GPServer)$/;
 
@@ -33,12 +35,14 @@ function serviceSummary(folder: string, def: ServiceDefinition) {
 async function folderListing(call: AdminCall, folder: string) {
   const { store } = call.ctx;
   const detail = call.params.bool('detail', false);
-  const services = (await store.listServices(folder)).map((s) => (detail ? { folderName: folder || '/', ...toAdminServiceJson(s.definition) } : serviceSummary(folder, s.definition)));
+  const services: Record<string, unknown>[] = (await store.listServices(folder)).map((s) => (detail ? { folderName: folder || '/', ...toAdminServiceJson(s.definition) } : serviceSummary(folder, s.definition)));
+  if (folder === PRINT_SERVICE.folder) services.push(await printServiceSummary(call, detail));
   if (folder) {
-    const record = (await store.listFolderDetails()).find((f) => f.name === folder)!;
-    return { folderName: folder, description: record.description, webEncrypted: false, isDefault: false, services };
+    const record = (await store.listFolderDetails()).find((f) => f.name === folder);
+    return { folderName: folder, description: record?.description ?? 'System services', webEncrypted: false, isDefault: !record, services };
   }
-  const folders = await store.listFolderDetails();
+  const stored = await store.listFolderDetails();
+  const folders = stored.some((f) => f.name === PRINT_SERVICE.folder) ? stored : [...stored, { name: PRINT_SERVICE.folder, description: 'System services' }].sort((a, b) => a.name.localeCompare(b.name, 'en'));
   return {
     folderName: '/', description: 'Root folder', webEncrypted: false, isDefault: false,
     folders: folders.map((f) => f.name),
@@ -52,7 +56,7 @@ function folderRoute(folder: string, rest: string[]): AdminRoute | null {
   const path = `services${folder ? `/${folder}` : ''}`;
   const op = rest.join('/');
   const requireFolder = async (call: AdminCall) => {
-    if (folder && !(await call.ctx.store.listFolders()).includes(folder)) throw new AdminError(404, `Folder '${folder}' does not exist.`);
+    if (folder && folder !== PRINT_SERVICE.folder && !(await call.ctx.store.listFolders()).includes(folder)) throw new AdminError(404, `Folder '${folder}' does not exist.`);
   };
   if (op === '') {
     return {
@@ -84,7 +88,7 @@ function folderRoute(folder: string, rest: string[]): AdminRoute | null {
   return null;
 }
 
-function permissionsRoute(resource: string, target: string, path: string, add: boolean): AdminRoute {
+export function permissionsRoute(resource: string, target: string, path: string, add: boolean): AdminRoute {
   if (!add) {
     return {
       privilege: 'ADMINISTER', page: { title: `Permissions of ${target}`, path },
@@ -235,5 +239,6 @@ export function resolveServicesRoute(path: string[]): AdminRoute | null {
   }
   if (at > 1 || (at === 1 && !NAME_PATTERN.test(path[0]!))) return null;
   const [, name, type] = SERVICE_SEGMENT.exec(path[at]!)!;
+  if (type === PRINT_SERVICE.type) return at === 1 && path[0] === PRINT_SERVICE.folder && name === PRINT_SERVICE.name ? printServiceRoute(path.slice(at + 1)) : null;
   return serviceRoute(at === 1 ? path[0]! : '', name!, type!, path.slice(at + 1));
 }

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../../http/server.js';
 import { serviceAccess } from '../../security/access-policy.js';
-import { PRINT_SERVICE } from '../gp/print-service.js';
+import { PRINT_SERVICE } from '../../printing/print-service-settings.js';
 import { ArcGisError } from '../../http/arcgis-error.js';
 import { renderLinks, renderPage, renderProperties } from '../../http/html/page.js';
 import { sendResource } from '../../http/respond.js';

@@ -24,7 +24,7 @@ import { hasPrivilege } from '../../security/privileges.js';
 import { getAndPost, pathParams, requestOrigin } from '../route-helpers.js';
 import { engineJobId, gpJobId, gpJobJson, gpJobStatus, gpMessages, PRINT_INPUTS } from './gp-job-json.js';
 import { readPrintRequest } from './print-request.js';
-import { PRINT_SERVICE, printServiceSettings, type PrintServiceSettings } from './print-service.js';
+import { PRINT_SERVICE, printServiceSettings, type PrintServiceSettings } from '../../printing/print-service-settings.js';
 
 const EXPORT_TASK = 'Export Web Map Task';
 const TEMPLATES_TASK = 'Get Layout Templates Info Task';
@@ -66,7 +66,7 @@ export const printingFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
 
   /** The service as the caller may use it: 500 when stopped, 499/403 when secured (printing.md §2). */
   async function startedSettings(request: FastifyRequest): Promise<PrintServiceSettings> {
-    const settings = await printServiceSettings(ctx);
+    const settings = await printServiceSettings(ctx.store);
     if (await ctx.security.enabled()) {
       const access = await serviceAccess(ctx.security.store, request.caller, PRINT_SERVICE.folder, PRINT_SERVICE.name, 'GPServer');
       if (access === 'token-required') throw tokenRequired();

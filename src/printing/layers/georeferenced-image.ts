@@ -146,11 +146,14 @@ export interface FrameImageRequest {
 }
 
 /**
- * The frame's view, `bbox` (the frame's SR unless given), at the frame's resolution, no side
- * above {@link MAX_REQUEST_SIZE} px (the aspect kept; the painter resamples). With a `bbox` in
- * another SR the frame's pixel count is kept.
+ * An image of `envelope` (default: the frame's view, in the frame's SR) at the frame's
+ * resolution, no side above {@link MAX_REQUEST_SIZE} px (the aspect kept; the painter
+ * resamples). An envelope in another SR gets the frame's pixel count.
  */
-export function frameImageRequest(frame: PrintFrame, bbox: Envelope = frame.view): FrameImageRequest {
+export function frameImageRequest(frame: PrintFrame, envelope: Envelope = frame.view): FrameImageRequest {
+  // Twelve digits: the float noise of the view's corners stays out of request URLs.
+  const round = (v: number) => Number(v.toPrecision(12));
+  const bbox = { xmin: round(envelope.xmin), ymin: round(envelope.ymin), xmax: round(envelope.xmax), ymax: round(envelope.ymax) };
   const res = (frame.extent.xmax - frame.extent.xmin) / frame.width;
   const viewW = (frame.view.xmax - frame.view.xmin) / res, viewH = (frame.view.ymax - frame.view.ymin) / res;
   const bw = bbox.xmax - bbox.xmin, bh = bbox.ymax - bbox.ymin;

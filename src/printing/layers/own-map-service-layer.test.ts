@@ -134,12 +134,12 @@ describe('resolveOwnServiceLayer: feature layers', () => {
   it('draws one layer with its layerDefinition, objectIds, labels on showLabels, and the selection on top', async () => {
     const selectionSymbol = { type: 'esriSFS', style: 'esriSFSSolid', color: [0, 255, 255, 255], outline: null };
     const { layers, legend } = await resolve('featureLayer', {
-      layerDefinition: { definitionExpression: 'AREA_KM2 > 0.1', objectIds: [1, 3, 4], drawingInfo: { renderer: fill(RED, 'Lake') } },
+      layerDefinition: { definitionExpression: 'AREA_KM2 > 0.1', objectIds: [1, 3], drawingInfo: { renderer: fill(RED, 'Lake') } },
       selectionObjectIds: [1, 2, 99], selectionSymbol, showLabels: true,
     }, { layerId: 6 }).result;
     const [main, selection] = featureLayers(layers);
     assert.equal(layers.length, 2);
-    // The region holds the two largest lakes, 1 and 2.
+    // The region holds lakes 1, 2 and 4, not 3.
     assert.deepEqual(featuresOf(main!).map((f) => f.attributes.OBJECTID), [1]);
     assert.deepEqual(featuresOf(selection!).map((f) => f.attributes.OBJECTID), [1]);
     assert.deepEqual(selection!.drawingInfo.renderer, { type: 'simple', symbol: selectionSymbol });

@@ -154,7 +154,7 @@ function featureLayerDrawing(layer: WebMapLayer, target: OwnServiceTarget, conte
   if (objectIds !== undefined && objectIds !== null && !isIdList(objectIds)) throw fail('layerDefinition.objectIds must be an array of integers');
   const drawing: ServiceDrawing = { layers: [main.layer], layerDefs: new Map(), legendIds: new Set([id]) };
   const where = and(main.ownWhere, objectIds?.length && objectIdField ? idsWhere(objectIdField, objectIds) : undefined);
-  if (where && false) drawing.layerDefs.set(id, where);
+  if (where) drawing.layerDefs.set(id, where);
 
   const selected = layer.json.selectionObjectIds;
   const symbol = layer.json.selectionSymbol;

@@ -30,10 +30,10 @@ before(async () => {
   server = await startServer((url) => {
     const got = special.get(url.pathname);
     if (got) return got;
-    // /{sub}/{z}/{x}/{y}.png, /utm/{z}/{row}/{col}, /MapServer/tile/{z}/{row}/{col}
+    // /{sub}/{z}/{x}/{y}.png; /utm/, /MapServer/tile/ and /GoogleMapsCompatible/ then {z}/{row}/{col}
     let m = /^\/(\w+)\/(\d+)\/(\d+)\/(\d+)\.png$/.exec(url.pathname);
     if (m) return { body: quadrantTile(Number(m[4]), Number(m[3]), Number(m[2]) === 1 ? 0 : 1) };
-    m = /\/(?:utm|tile)\/(\d+)\/(\d+)\/(\d+)$/.exec(url.pathname);
+    m = /\/(?:utm|tile|GoogleMapsCompatible)\/(\d+)\/(\d+)\/(\d+)(?:\.png)?$/.exec(url.pathname);
     if (m) return { body: quadrantTile(Number(m[2]), Number(m[3]), 1) };
     if (url.pathname === '/wmts') {
       const p = url.searchParams;
@@ -154,12 +154,12 @@ describe('web tiled layers', () => {
   });
 
   test('refuse a frame needing too many tiles before fetching any', async () => {
-    // 5000 px at level 2's resolution would need 20 × 20 tiles.
-    const frame = frameOf({ xmin: -Q * 2, ymin: -Q * 2, xmax: Q * 2, ymax: Q * 2 }, MERCATOR, 5000, 5000, { dpi: 96 });
+    // Half the world on 6000 px is level 6: 32 × 32 tiles.
+    const frame = frameOf({ xmin: -Q, ymin: -Q, xmax: Q, ymax: Q }, MERCATOR, 6000, 6000);
     const fetcher = testFetcher();
     await assert.rejects(
       resolveWebTiledLayer(layerOf('webTiled', { urlTemplate: `${server.base}/a/{level}/{col}/{row}.png` }), contextOf(frame, fetcher)),
-      (e: Error) => e instanceof PrintRequestError && /^Layer 'Test layer': the map frame needs \d+ tiles of level \d+, more than the 256/.test(e.message),
+      (e: Error) => e instanceof PrintRequestError && /^Layer 'Test layer': the map frame needs 1024 tiles of level 6, more than the 256/.test(e.message),
     );
     assert.equal(fetcher.calls.length, 0);
   });
@@ -177,8 +177,8 @@ describe('web tiled layers', () => {
     const resolved = await resolveWebTiledLayer(layerOf('openStreetMap', {}), contextOf(level2Frame(), fetcher));
     assert.equal(resolved.credits, '© OpenStreetMap contributors');
     assert.deepEqual(fetcher.calls.map((c) => c.url).sort(), [
-      'https://a.tile.openstreetmap.org/2/1/2.png', 'https://b.tile.openstreetmap.org/2/2/2.png',
       'https://b.tile.openstreetmap.org/2/1/1.png', 'https://c.tile.openstreetmap.org/2/2/1.png',
+      'https://c.tile.openstreetmap.org/2/1/2.png', 'https://a.tile.openstreetmap.org/2/2/2.png',
     ].sort());
     assert.deepEqual(paintOf(resolved, level2Frame()).at(128, 128), RED);
   });
@@ -224,14 +224,12 @@ describe('WMTS', () => {
   });
 
   test('a RESTful template, matrices named by level on GoogleMapsCompatible', async () => {
+    const frame = level2Frame();
     const n = server.requests.length;
     const layer = layerOf('wmts', { url: `${server.base}/rest/{Layer}/{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}.png`, layer: 'ortho', tileMatrixSet: 'GoogleMapsCompatible' });
-    special.set('/rest/ortho/GoogleMapsCompatible/2/1/1.png', { body: TILES.red });
-    try {
-      await resolveWmtsLayer(layer, contextOf(level2Frame(), testFetcher()));
-    } catch (e) { assert.match((e as Error).message, /HTTP 404/); }
-    finally { special.clear(); }
-    assert.deepEqual(requestsSince(n).map((u) => u.pathname).sort()[0], '/rest/ortho/GoogleMapsCompatible/2/1/1.png');
+    const resolved = await resolveWmtsLayer(layer, contextOf(frame, testFetcher()));
+    assert.deepEqual(requestsSince(n).map((u) => u.pathname).sort(), ['1/1', '1/2', '2/1', '2/2'].map((rc) => `/rest/ortho/GoogleMapsCompatible/2/${rc}.png`));
+    assert.deepEqual(paintOf(resolved, frame).at(128, 384), BLUE);
   });
 
   test('refuse a tile matrix set it cannot know without tileInfo', async () => {

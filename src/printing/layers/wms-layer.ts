@@ -82,8 +82,8 @@ export const resolveWmsLayer: PrintLayerResolver = async (layer, context) => {
 
   const code = requestCrs(layer, frame);
   const sr: SpatialReference = { wkid: code, latestWkid: code };
-  const bbox = transformEnvelope(frame.view, getTransform(frame.spatialReference, sr));
-  const request = frameImageRequest(frame, bbox);
+  const request = frameImageRequest(frame, transformEnvelope(frame.view, getTransform(frame.spatialReference, sr)));
+  const { bbox } = request;
   const latFirst = version === '1.3.0' && isGeographic(sr);
   const corners = latFirst ? [bbox.ymin, bbox.xmin, bbox.ymax, bbox.xmax] : [bbox.xmin, bbox.ymin, bbox.xmax, bbox.ymax];
   const url = requestUrl(layer.url, '', {
