@@ -23,7 +23,8 @@ const ONLY_MAPSERVER = process.env.BENCH_ONLY === 'mapserver';
 /** BENCH_ONLY=security runs only the cost of token security (bench/security.ts). */
 /** BENCH_ONLY=publish runs only the publishing of a large shapefile and DEM (bench/publish.ts). */
 /** BENCH_ONLY=postgis runs only the PostGIS against GeoPackage query comparison (bench/postgis.ts). */
-for (const only of ['sheet', 'jobs', 'security', 'publish', 'postgis']) {
+/** BENCH_ONLY=print runs only the print timings (bench/print.ts). */
+for (const only of ['sheet', 'jobs', 'security', 'publish', 'postgis', 'print']) {
   if (process.env.BENCH_ONLY !== only) continue;
   execFileSync(process.execPath, ['--import', 'tsx', new URL(`./${only}.ts`, import.meta.url).pathname], { stdio: 'inherit' });
   process.exit(0);

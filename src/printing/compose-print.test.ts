@@ -5,91 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { DisplayItem, TextItem } from '../carto/display-list.js';
-import type { RenderLayer } from '../carto/map-request.js';
 import { ViewTransform } from '../carto/view-transform.js';
-import type { Envelope } from '../geo/geometry.js';
 import { mapScale } from '../geo/map-scale.js';
 import { getTransform, transformEnvelope } from '../geo/projection.js';
-import type { SpatialReference } from '../geo/spatial-reference.js';
 import { gridConvergence } from '../geo/utm.js';
-import type { LayoutTemplate } from '../layout/layout-template.js';
-import { TemplateLibrary } from '../layout/template-library.js';
 import { composePrint, layoutTemplatesInfo, type ComposedPrint } from './compose-print.js';
-import type { PrintContext, PrintFrame, ResolvedPrintLayer } from './print-layer.js';
-import { PrintRequestError, type WebMap, type WebMapLayer, type WebMapLayoutOptions, type WebMapOptions } from './web-map.js';
+import { composeTestPrint, fakeResolver, printOptions, printTemplate, templates, testLayer, testWebMap, UTM32 } from './print-test-fixture.js';
+import { PrintRequestError, type WebMapLayoutOptions } from './web-map.js';
 import { writePrint } from './write-print.js';
-
-const library = new TemplateLibrary();
-const template = (name: string): LayoutTemplate => library.template(name)!;
-const UTM32: SpatialReference = { wkid: 32632, latestWkid: 32632 };
-/** 30 × 20 km around (295000, 5510000), UTM 32N: near Saarbrücken, west of the zone's central meridian. */
-const EXTENT: Envelope = { xmin: 280000, ymin: 5500000, xmax: 310000, ymax: 5520000 };
-const RED = [255, 0, 0, 255];
-
-const layer = (id: string, extra: Partial<WebMapLayer> = {}): WebMapLayer => ({
-  kind: 'featureCollection', id, title: id, opacity: 1, minScale: 0, maxScale: 0, customParameters: {}, json: {}, ...extra,
-});
-
-function webMap(options: { mapOptions?: Partial<WebMapOptions>; layout?: Partial<WebMapLayoutOptions> } & Partial<Omit<WebMap, 'mapOptions' | 'layout'>> = {}): WebMap {
-  const { mapOptions, layout, ...rest } = options;
-  return {
-    mapOptions: {
-      extent: EXTENT, extentSr: UTM32, scale: null, rotation: 0, spatialReference: UTM32, time: null,
-      background: [255, 255, 255, 255], showAttribution: false, ...mapOptions,
-    },
-    operationalLayers: [layer('Survey area')], baseMapLayers: [], baseMapTitle: '', dpi: 96, outputSize: [800, 1100],
-    layout: {
-      titleText: 'Hochwald', authorText: 'Survey unit', copyrightText: '© Region survey',
-      scaleBar: { metricUnit: 'esriKilometers', metricLabel: '', nonMetricUnit: 'esriMiles', nonMetricLabel: '' },
-      customTextElements: {}, legendLayers: null, hiddenElements: [], ...layout,
-    },
-    ...rest,
-  };
-}
-
-/** A filled square of `half` map units about the frame's centre (the requested extent's centre), in the frame's SR. */
-function square(frame: PrintFrame, half: number, color: number[], id = 0): RenderLayer {
-  const cx = (frame.extent.xmin + frame.extent.xmax) / 2, cy = (frame.extent.ymin + frame.extent.ymax) / 2;
-  return {
-    id, geometryType: 'esriGeometryPolygon',
-    drawingInfo: { renderer: { type: 'simple', symbol: { type: 'esriSFS', style: 'esriSFSSolid', color } } },
-    features: [{ attributes: {}, geometry: { type: 'Polygon', coordinates: [[[cx - half, cy - half], [cx + half, cy - half], [cx + half, cy + half], [cx - half, cy + half], [cx - half, cy - half]]] } }],
-  };
-}
-
-/**
- * Resolves every layer to a red square over the middle third of the frame, with one legend
- * group and credits; a layer whose title starts with `base` becomes a blue square over the
- * whole frame. Records what it was given.
- */
-function fakeResolver() {
-  const calls: { layer: WebMapLayer; frame: PrintFrame }[] = [];
-  const resolve = async (l: WebMapLayer, context: PrintContext): Promise<ResolvedPrintLayer> => {
-    calls.push({ layer: l, frame: context.frame });
-    const { frame } = context;
-    if (l.title.startsWith('base')) {
-      const whole = Math.max(frame.view.xmax - frame.view.xmin, frame.view.ymax - frame.view.ymin);
-      return { layers: [square(frame, whole, [0, 0, 255, 255])], legend: [{ subLayerId: null, title: l.title, entries: [{ label: 'Base', symbol: { type: 'esriSFS', style: 'esriSFSSolid', color: [0, 0, 255, 255] }, geometryType: 'polygon' }] }], credits: 'Base tiles' };
-    }
-    const half = (frame.extent.xmax - frame.extent.xmin) / 6;
-    return {
-      layers: [square(frame, half, RED)],
-      legend: [
-        { subLayerId: 0, title: l.title, entries: [{ label: 'Red area', symbol: { type: 'esriSFS', style: 'esriSFSSolid', color: RED }, geometryType: 'polygon' }] },
-        { subLayerId: 1, title: 'Empty sublayer', entries: [] },
-      ],
-      credits: `${l.title} credits`,
-    };
-  };
-  return { calls, resolve };
-}
-
-const noFetch = { fetch: () => Promise.reject(new Error('no fetching in these tests')) };
-const noOwn = { resolve: async () => null };
-
-async function compose(map: WebMap, templateName = 'A4 Landscape', resolver = fakeResolver()): Promise<ComposedPrint> {
-  return composePrint({ webMap: map, template: template(templateName), resolveLayer: resolver.resolve, fetcher: noFetch, ownServices: noOwn });
-}
 
 /** Every text item of the page, groups and clips opened. */
 function texts(items: readonly DisplayItem[]): TextItem[] {
@@ -101,7 +24,7 @@ const near = (a: number, b: number, tolerance: number, what: string) => assert.o
 
 describe('composePrint: the map frame', () => {
   it('fits the extent into the frame, growing it to the frame shape, with the scale that follows', async () => {
-    const print = await compose(webMap());
+    const print = await composeTestPrint(testWebMap());
     const { frame, frameBox: box } = print;
     // A4 Landscape's frame: 277.5 × 159.1 mm at 96 dpi.
     near(box.width, (277.5 * 72) / 25.4, 1e-9, 'frame box width');
@@ -125,7 +48,7 @@ describe('composePrint: the map frame', () => {
   });
 
   it('draws at a given scale about the extent centre', async () => {
-    const print = await compose(webMap({ mapOptions: { scale: 50000 }, dpi: 150 }), 'A4 Portrait');
+    const print = await composeTestPrint(testWebMap({ mapOptions: { scale: 50000 }, dpi: 150 }), 'A4 Portrait');
     const { frame, frameBox: box } = print;
     assert.equal(frame.scale, 50000);
     assert.equal(frame.dpi, 150);
@@ -143,7 +66,7 @@ describe('composePrint: the map frame', () => {
 
   it('turns the map counter-clockwise, and gives resolvers the rotated view to fetch', async () => {
     const resolver = fakeResolver();
-    const print = await compose(webMap({ mapOptions: { scale: 50000, rotation: 30 } }), 'A4 Landscape', resolver);
+    const print = await composeTestPrint(testWebMap({ mapOptions: { scale: 50000, rotation: 30 } }), 'A4 Landscape', resolver);
     const { frame, frameBox: box } = print;
     assert.equal(frame.rotation, 30);
     const c = [box.x + box.width / 2, box.y + box.height / 2] as const;
@@ -168,7 +91,7 @@ describe('composePrint: the map frame', () => {
   it('prints a geographic map, taking the extent from its own SR', async () => {
     const wgs84 = { wkid: 4326, latestWkid: 4326 };
     const extent = { xmin: 6, ymin: 49, xmax: 7, ymax: 50 };
-    const print = await compose(webMap({ mapOptions: { extent, extentSr: wgs84, spatialReference: wgs84 }, outputSize: [800, 400] }), 'MAP_ONLY');
+    const print = await composeTestPrint(testWebMap({ mapOptions: { extent, extentSr: wgs84, spatialReference: wgs84 }, outputSize: [800, 400] }), 'MAP_ONLY');
     const { frame } = print;
     assert.deepEqual([frame.width, frame.height], [800, 400]);
     // 1° high fills 400 px, so 2° across.
@@ -177,14 +100,14 @@ describe('composePrint: the map frame', () => {
     near(frame.scale, mapScale(frame.extent, 800, 96, wgs84), 1e-6, 'scale');
     // A web mercator print of the same extent: the extent projected.
     const merc = { wkid: 102100, latestWkid: 3857 };
-    const m = await compose(webMap({ mapOptions: { extent, extentSr: wgs84, spatialReference: merc }, outputSize: [800, 400] }), 'MAP_ONLY');
+    const m = await composeTestPrint(testWebMap({ mapOptions: { extent, extentSr: wgs84, spatialReference: merc }, outputSize: [800, 400] }), 'MAP_ONLY');
     const want = transformEnvelope(extent, getTransform(wgs84, merc));
     near((m.frame.extent.ymin + m.frame.extent.ymax) / 2, (want.ymin + want.ymax) / 2, 1e-6, 'mercator centre');
     near(m.frame.extent.ymax - m.frame.extent.ymin, want.ymax - want.ymin, 1e-6, 'mercator height');
   });
 
   it('sizes MAP_ONLY from outputSize and dpi, the frame filling the page', async () => {
-    const print = await compose(webMap({ outputSize: [500, 300], dpi: 150 }), 'MAP_ONLY');
+    const print = await composeTestPrint(testWebMap({ outputSize: [500, 300], dpi: 150 }), 'MAP_ONLY');
     assert.deepEqual(print.pixelSize, [500, 300]);
     assert.deepEqual([print.page.width, print.page.height], [240, 144]);
     assert.deepEqual(print.frameBox, { x: 0, y: 0, width: 240, height: 144 });
@@ -197,12 +120,12 @@ describe('composePrint: the map frame', () => {
 
   it('fills the frame with the background colour; MAP_ONLY pages take it, laid on white', async () => {
     const bg: [number, number, number, number] = [200, 220, 255, 255];
-    const a4 = await compose(webMap({ mapOptions: { background: bg } }));
+    const a4 = await composeTestPrint(testWebMap({ mapOptions: { background: bg } }));
     assert.deepEqual(a4.page.background, [255, 255, 255, 255]);
     const clip = a4.page.items[0]!;
     assert.ok(clip.kind === 'clip' && clip.items[0]!.kind === 'path');
     assert.deepEqual(clip.items[0].fill, bg);
-    const half = await compose(webMap({ mapOptions: { background: [0, 0, 0, 128] } }), 'MAP_ONLY');
+    const half = await composeTestPrint(testWebMap({ mapOptions: { background: [0, 0, 0, 128] } }), 'MAP_ONLY');
     assert.deepEqual(half.page.background, [127, 127, 127, 255]);
   });
 });
@@ -211,19 +134,19 @@ describe('composePrint: layers', () => {
   it('resolves basemap then operational layers, skipping unsupported and out-of-scale ones, reporting progress', async () => {
     const resolver = fakeResolver();
     const progress: [string, number][] = [];
-    const map = webMap({
-      baseMapLayers: [layer('base'), layer('Bing', { kind: 'unsupported', typeName: 'BingMapsRoad' })],
-      operationalLayers: [layer('Survey area'), layer('detail', { minScale: 10000 }), layer('overview', { maxScale: 1000000 }), layer('Tiles', { kind: 'unsupported', typeName: 'VectorTileLayer' })],
+    const map = testWebMap({
+      baseMapLayers: [testLayer('base'), testLayer('Bing', { kind: 'unsupported', typeName: 'BingMapsRoad' })],
+      operationalLayers: [testLayer('Survey area'), testLayer('detail', { minScale: 10000 }), testLayer('overview', { maxScale: 1000000 }), testLayer('Tiles', { kind: 'unsupported', typeName: 'VectorTileLayer' })],
       mapOptions: { scale: 50000 },
     });
-    const print = await composePrint({ webMap: map, template: template('A4 Landscape'), resolveLayer: resolver.resolve, fetcher: noFetch, ownServices: noOwn, onProgress: (m, f) => { progress.push([m, f]); } });
+    const print = await composePrint({ ...printOptions(map, 'A4 Landscape', resolver), onProgress: (m, f) => { progress.push([m, f]); } });
     assert.deepEqual(resolver.calls.map((c) => c.layer.id), ['base', 'Survey area']);
     assert.deepEqual(progress, [['Drawing layer 1 of 2', 0], ['Drawing layer 2 of 2', 0.5]]);
     assert.deepEqual(print.warnings, ["Layer 'Bing': BingMapsRoad layers are not printed", "Layer 'Tiles': VectorTileLayer layers are not printed"]);
   });
 
   it('draws every layer, the first at the bottom, even when resolvers reuse layer ids', async () => {
-    const print = await compose(webMap({ baseMapLayers: [layer('base')], mapOptions: { scale: 50000 } }));
+    const print = await composeTestPrint(testWebMap({ baseMapLayers: [testLayer('base')], mapOptions: { scale: 50000 } }));
     const { decodePixels } = await import('../render/render-test-fixture.js');
     const png = await decodePixels(await writePrint(print, 'PNG32', 72));
     const { frameBox: box } = print;
@@ -235,21 +158,21 @@ describe('composePrint: layers', () => {
 
   it('collects warnings from resolvers once, and fails the print when a layer fails', async () => {
     const print = await composePrint({
-      webMap: webMap({ operationalLayers: [layer('a'), layer('b')] }), template: template('MAP_ONLY'), fetcher: noFetch, ownServices: noOwn,
+      ...printOptions(testWebMap({ operationalLayers: [testLayer('a'), testLayer('b')] }), 'MAP_ONLY'),
       resolveLayer: async (_l, ctx) => { ctx.warn('Sublayer 4 is not drawn'); return { layers: [], legend: [] }; },
     });
     assert.deepEqual(print.warnings, ['Sublayer 4 is not drawn']);
     await assert.rejects(composePrint({
-      webMap: webMap(), template: template('MAP_ONLY'), fetcher: noFetch, ownServices: noOwn,
+      ...printOptions(testWebMap(), 'MAP_ONLY'),
       resolveLayer: async () => { throw new PrintRequestError(["Layer 'osm': host tile.openstreetmap.org is not on the print allow-list"]); },
     }), (e: unknown) => e instanceof PrintRequestError && /allow-list/.test(e.message));
   });
 
   it('credits the layers in the corner of MAP_ONLY when asked to, top layer first', async () => {
-    const map = webMap({ baseMapLayers: [layer('base')], mapOptions: { showAttribution: true } });
-    assert.ok(words(await compose(map, 'MAP_ONLY')).includes('Survey area credits | Base tiles'));
-    assert.ok(!words(await compose(webMap({ baseMapLayers: [layer('base')] }), 'MAP_ONLY')).some((w) => w.includes('credits')));
-    assert.ok(!words(await compose(map, 'A4 Portrait')).some((w) => w.includes('credits')));
+    const map = testWebMap({ baseMapLayers: [testLayer('base')], mapOptions: { showAttribution: true } });
+    assert.ok(words(await composeTestPrint(map, 'MAP_ONLY')).includes('Survey area credits | Base tiles'));
+    assert.ok(!words(await composeTestPrint(testWebMap({ baseMapLayers: [testLayer('base')] }), 'MAP_ONLY')).some((w) => w.includes('credits')));
+    assert.ok(!words(await composeTestPrint(map, 'A4 Portrait')).some((w) => w.includes('credits')));
   });
 });
 
@@ -264,14 +187,14 @@ describe('composePrint: layout elements', () => {
   };
 
   it('fills title, author, copyright and custom text elements, leaving hidden ones out', async () => {
-    const withNotes = template('Letter ANSI A Portrait');
+    const withNotes = printTemplate('Letter ANSI A Portrait');
     withNotes.elements.push(
       { name: 'Notes', type: 'text', box: { x: 0.5, y: 10.1, width: 4.45, height: 0.3 }, text: 'Default note', font: { size: 8 } },
       { name: 'Remark', type: 'text', box: { x: 0.5, y: 10.4, width: 4.45, height: 0.3 }, text: 'Standing remark', font: { size: 8 } },
     );
     const print = await composePrint({
-      webMap: webMap({ layout: { customTextElements: { Notes: 'Printed for the survey crew' }, hiddenElements: ['Copyright'] } }),
-      template: withNotes, resolveLayer: fakeResolver().resolve, fetcher: noFetch, ownServices: noOwn,
+      ...printOptions(testWebMap({ layout: { customTextElements: { Notes: 'Printed for the survey crew' }, hiddenElements: ['Copyright'] } })),
+      template: withNotes,
     });
     const text = await pdfText(print);
     for (const s of ['Hochwald', 'Survey unit', 'Printed for the survey crew', 'Standing remark']) assert.ok(text.includes(s), `${s} in ${text}`);
@@ -280,8 +203,8 @@ describe('composePrint: layout elements', () => {
   });
 
   it('draws nothing for a text element left empty', async () => {
-    const full = await compose(webMap());
-    const print = await compose(webMap({ layout: { authorText: '', copyrightText: ' ' } }));
+    const full = await composeTestPrint(testWebMap());
+    const print = await composeTestPrint(testWebMap({ layout: { authorText: '', copyrightText: ' ' } }));
     const text = await pdfText(print);
     assert.ok(text.includes('Hochwald'));
     assert.ok(!/\{Author\}|\{Copyright\}/.test(text));
@@ -289,37 +212,37 @@ describe('composePrint: layout elements', () => {
   });
 
   it('shows the operational layers in the legend, filtered by legendOptions, and removes an empty legend', async () => {
-    const map = (legendLayers: WebMapLayoutOptions['legendLayers']) => webMap({ baseMapLayers: [layer('base')], operationalLayers: [layer('Survey area'), layer('Roads')], layout: { legendLayers } });
-    const all = words(await compose(map(null)));
+    const map = (legendLayers: WebMapLayoutOptions['legendLayers']) => testWebMap({ baseMapLayers: [testLayer('base')], operationalLayers: [testLayer('Survey area'), testLayer('Roads')], layout: { legendLayers } });
+    const all = words(await composeTestPrint(map(null)));
     assert.ok(all.includes('Legend'));
     // Top layer first; the basemap is not in the legend.
     const rows = all.filter((w) => w.endsWith(': Red area'));
     assert.deepEqual(rows, ['Roads: Red area', 'Survey area: Red area']);
     assert.ok(!all.some((w) => w.includes('Base')));
-    assert.deepEqual(words(await compose(map([{ id: 'Survey area', subLayerIds: ['0'] }]))).filter((w) => w.endsWith('Red area')), ['Survey area: Red area']);
-    const none = words(await compose(map([{ id: 'Roads', subLayerIds: [1] }])));
+    assert.deepEqual(words(await composeTestPrint(map([{ id: 'Survey area', subLayerIds: ['0'] }]))).filter((w) => w.endsWith('Red area')), ['Survey area: Red area']);
+    const none = words(await composeTestPrint(map([{ id: 'Roads', subLayerIds: [1] }])));
     assert.ok(!none.includes('Legend'));
-    assert.ok(!words(await compose(map([]))).includes('Legend'));
-    assert.ok(!words(await compose(webMap({ layout: { hiddenElements: ['Legend'] } }))).includes('Legend'));
+    assert.ok(!words(await composeTestPrint(map([]))).includes('Legend'));
+    assert.ok(!words(await composeTestPrint(testWebMap({ layout: { hiddenElements: ['Legend'] } }))).includes('Legend'));
   });
 
   it('labels the scale bars with scaleBarOptions, an empty label giving the unit name', async () => {
-    const labelled = words(await compose(webMap({ mapOptions: { scale: 25000 }, layout: { scaleBar: { metricUnit: 'esriMeters', metricLabel: 'metres (m)', nonMetricUnit: 'esriFeet', nonMetricLabel: '' } } })));
+    const labelled = words(await composeTestPrint(testWebMap({ mapOptions: { scale: 25000 }, layout: { scaleBar: { metricUnit: 'esriMeters', metricLabel: 'metres (m)', nonMetricUnit: 'esriFeet', nonMetricLabel: '' } } })));
     assert.ok(labelled.includes('metres (m)'));
     assert.ok(labelled.includes('FEET'));
     assert.ok(!labelled.includes('KILOMETRES') && !labelled.includes('STATUTE MILES'));
     assert.ok(labelled.includes('1:25,000'));
-    const defaults = words(await compose(webMap({ layout: { scaleBar: { metricUnit: 'esriKilometers', metricLabel: 'km', nonMetricUnit: 'esriNauticalMiles', nonMetricLabel: 'nmi' } } })));
+    const defaults = words(await composeTestPrint(testWebMap({ layout: { scaleBar: { metricUnit: 'esriKilometers', metricLabel: 'km', nonMetricUnit: 'esriNauticalMiles', nonMetricLabel: 'nmi' } } })));
     assert.ok(defaults.includes('km') && defaults.includes('nmi'));
   });
 });
 
 describe('layoutTemplatesInfo', () => {
   it('describes the print templates in their own units, without MAP_ONLY and the sheet layouts', () => {
-    const custom = template('Letter ANSI A Portrait');
+    const custom = printTemplate('Letter ANSI A Portrait');
     custom.name = 'Letter with notes';
     custom.elements.push({ name: 'Notes', type: 'text', box: { x: 0.5, y: 10.1, width: 4, height: 0.3 }, text: 'Default note' });
-    const info = layoutTemplatesInfo([...library.templateNames().map(template), custom]);
+    const info = layoutTemplatesInfo([...templates.templateNames().map(printTemplate), custom]);
     assert.deepEqual(info.map((t) => t.layoutTemplate), [
       'A3 Landscape', 'A3 Portrait', 'A4 Landscape', 'A4 Portrait', 'Letter ANSI A Landscape', 'Letter ANSI A Portrait',
       'Tabloid ANSI B Landscape', 'Tabloid ANSI B Portrait', 'Letter with notes',

@@ -16,7 +16,8 @@ import { getTransform, transformEnvelope } from '../geo/projection.js';
 import { canonicalWkid, isGeographic, lookupEpsg, type SpatialReference } from '../geo/spatial-reference.js';
 import { POINTS_PER_UNIT, type LayoutElement, type LayoutTemplate, type MapFrameTemplate } from '../layout/layout-template.js';
 import { boxInPoints } from '../sheet/compose-sheet.js';
-import { lines, mm, PageText, PALETTE, rect, type PageBox, type TextStyle } from '../sheet/page-drawing.js';
+import { mm, PageText, PALETTE, rect, type PageBox } from '../sheet/page-drawing.js';
+import { drawImageElement, drawRuleElement, drawTextElement } from '../sheet/surrounds/basic-elements.js';
 import { drawLegend, type LegendEntry } from '../sheet/surrounds/legend.js';
 import { drawNorthArrow } from '../sheet/surrounds/north-arrow.js';
 import { drawScaleBars, scaleText, type ScaleBarUnit } from '../sheet/surrounds/scale-bars.js';
@@ -165,26 +166,6 @@ function legendEntries(drawn: Drawn[], legendLayers: WebMapLayoutOptions['legend
   return entries;
 }
 
-/** Hex `#rrggbb` to RGBA, black when absent or malformed. */
-function hexColor(hex: string | undefined): Rgba {
-  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex ?? '');
-  return m ? [parseInt(m[1]!, 16), parseInt(m[2]!, 16), parseInt(m[3]!, 16), 255] : PALETTE.black;
-}
-
-/** A text element's paragraph, wrapped to the box and shrunk (to 4 pt) until it fits, aligned in the box. */
-function drawText(value: string, element: LayoutElement, box: PageBox, text: PageText): DisplayItem[] {
-  if (!value) return [];
-  const font = element.font ?? { size: 8 };
-  const style: TextStyle = { size: font.size, family: font.family, weight: font.weight, style: font.style, color: hexColor(font.color), align: element.align ?? 'left' };
-  for (let size = style.size; ; size -= 0.5) {
-    const p = text.paragraph(value, box.x, box.y, box.width, { ...style, size });
-    if (p.height <= box.height + 0.5 || size <= 4) {
-      const shift = element.verticalAlign === 'bottom' ? box.height - p.height : element.verticalAlign === 'middle' ? (box.height - p.height) / 2 : 0;
-      return shift > 0 ? p.items.map((t) => ({ ...t, y: t.y + shift })) : p.items;
-    }
-  }
-}
-
 const METRIC_UNITS: Record<WebMapLayoutOptions['scaleBar']['metricUnit'], ScaleBarUnit> = { esriMeters: 'meters', esriKilometers: 'kilometers' };
 const NON_METRIC_UNITS: Record<WebMapLayoutOptions['scaleBar']['nonMetricUnit'], ScaleBarUnit> = {
   esriFeet: 'feet', esriYards: 'yards', esriMiles: 'miles', esriNauticalMiles: 'nauticalMiles',
@@ -220,9 +201,8 @@ function drawElement(element: LayoutElement, box: PageBox, data: ElementData): D
   const layout = data.webMap.layout;
   switch (element.type) {
     case 'text': {
-      const custom = layout.customTextElements[element.name];
-      const value = custom ?? (element.text ?? '').replace(/\{(\w+)\}/g, (_, token: string) => data.tokens[token] ?? '');
-      return drawText(value.trim(), element, box, data.text);
+      const value = layout.customTextElements[element.name] ?? (element.text ?? '').replace(/\{(\w+)\}/g, (_, token: string) => data.tokens[token] ?? '');
+      return drawTextElement(value, element, box, data.text);
     }
     case 'legend':
       return data.legend.length ? drawLegend({ title: 'Legend', entries: data.legend }, box, data.text) : [];
@@ -230,16 +210,10 @@ function drawElement(element: LayoutElement, box: PageBox, data: ElementData): D
       return drawScaleBars({ scale: data.frame.scale, ...scaleBarUnits(element, layout.scaleBar) }, box, data.text);
     case 'northArrow':
       return drawNorthArrow({ rotation: northArrowRotation(data.frame) }, box, data.text);
-    case 'rule': {
-      const width = mm(element.lineWidth ?? 0.2);
-      return box.width === 0 || box.height === 0 ? [lines([[box.x, box.y, box.x + box.width, box.y + box.height]], { width })] : [rect(box, null, { width })];
-    }
-    case 'image': {
-      const m = /^data:(image\/(?:png|jpeg));base64,(.+)$/.exec(element.source ?? '');
-      if (!m) return [];
-      const picture = { data: Buffer.from(m[2]!, 'base64'), contentType: m[1]!, width: box.width, height: box.height };
-      return [{ kind: 'image', picture, points: Float64Array.of(box.x + box.width / 2, box.y + box.height / 2), scales: null, angle: 0, angles: null, opacity: 1 }];
-    }
+    case 'rule':
+      return drawRuleElement(element, box);
+    case 'image':
+      return drawImageElement(element, box);
     default:
       // The topographic sheet's diagrams need a sheet's DEM, grid and index.
       data.warn(`The layout element '${element.name}' (${element.type}) is not drawn in prints.`);

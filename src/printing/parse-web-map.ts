@@ -250,20 +250,25 @@ function readKind(o: Json, url: string | undefined, path: string, isBaseMap: boo
   return null;
 }
 
+/** The members of a name → text map as entries; one that is no text is a problem, unless absent. */
+function textEntries(o: Json, path: string, f: Findings): [string, string][] {
+  const entries: [string, string][] = [];
+  for (const [name, v] of Object.entries(o)) {
+    const t = text(v);
+    if (t !== undefined) entries.push([name, t]);
+    else if (given(v)) f.problems.push(`${path}.${name} must be a string`);
+  }
+  return entries;
+}
+
 function readCustomParameters(value: unknown, path: string, f: Findings): Record<string, string> {
   if (!given(value)) return {};
   if (!isObject(value)) {
     f.problems.push(`${path} must be an object of strings`);
     return {};
   }
-  const entries: [string, string][] = [];
-  for (const [name, v] of Object.entries(value)) {
-    const t = text(v);
-    if (t !== undefined) entries.push([name, t]);
-    else if (given(v)) f.problems.push(`${path}.${name} must be a string`);
-  }
   // fromEntries defines own properties, so a "__proto__" key stays an ordinary key.
-  return Object.fromEntries(entries);
+  return Object.fromEntries(textEntries(value, path, f));
 }
 
 function nonEmptyString(value: unknown): boolean {
@@ -405,20 +410,12 @@ function readCustomTextElements(value: unknown, f: Findings): Record<string, str
     return {};
   }
   const items = Array.isArray(value) ? value : [value];
-  const entries: [string, string][] = [];
-  items.forEach((item, i) => {
+  return Object.fromEntries(items.flatMap((item, i) => {
     const itemPath = Array.isArray(value) ? `${path}[${i}]` : path;
-    if (!isObject(item)) {
-      f.problems.push(`${itemPath} must be an object {"<element name>": "<text>"}`);
-      return;
-    }
-    for (const [name, v] of Object.entries(item)) {
-      const t = text(v);
-      if (t !== undefined) entries.push([name, t]);
-      else if (given(v)) f.problems.push(`${itemPath}.${name} must be a string`);
-    }
-  });
-  return Object.fromEntries(entries);
+    if (isObject(item)) return textEntries(item, itemPath, f);
+    f.problems.push(`${itemPath} must be an object {"<element name>": "<text>"}`);
+    return [];
+  }));
 }
 
 function readLegendLayers(value: unknown, f: Findings): LegendLayers {

@@ -6,53 +6,16 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { lookupEpsg, type SpatialReference } from '../geo/spatial-reference.js';
-import { TemplateLibrary } from '../layout/template-library.js';
 import { decodePixels } from '../render/render-test-fixture.js';
-import { composePrint, type ComposedPrint } from './compose-print.js';
-import type { PrintContext, ResolvedPrintLayer } from './print-layer.js';
-import type { WebMap, WebMapLayer, WebMapOptions } from './web-map.js';
+import type { ComposedPrint } from './compose-print.js';
+import { composeTestPrint, testWebMap } from './print-test-fixture.js';
+import type { WebMap, WebMapOptions } from './web-map.js';
 import { writePrint } from './write-print.js';
 
-const library = new TemplateLibrary();
-const UTM32: SpatialReference = { wkid: 32632, latestWkid: 32632 };
 const WGS84: SpatialReference = { wkid: 4326, latestWkid: 4326 };
 
-const surveyLayer: WebMapLayer = { kind: 'featureCollection', id: 'survey', title: 'Survey area', opacity: 1, minScale: 0, maxScale: 0, customParameters: {}, json: {} };
-
-function webMap(mapOptions: Partial<WebMapOptions> = {}, extra: Partial<WebMap> = {}): WebMap {
-  return {
-    mapOptions: {
-      extent: { xmin: 280000, ymin: 5500000, xmax: 310000, ymax: 5520000 }, extentSr: null, scale: 50000, rotation: 0,
-      spatialReference: UTM32, time: null, background: [255, 255, 255, 255], showAttribution: false, ...mapOptions,
-    },
-    operationalLayers: [surveyLayer], baseMapLayers: [], baseMapTitle: '', dpi: 96, outputSize: [800, 1100],
-    layout: {
-      titleText: 'Hochwald', authorText: 'Survey unit', copyrightText: 'Region survey',
-      scaleBar: { metricUnit: 'esriKilometers', metricLabel: '', nonMetricUnit: 'esriMiles', nonMetricLabel: '' },
-      customTextElements: {}, legendLayers: null, hiddenElements: [],
-    },
-    ...extra,
-  };
-}
-
-/** A red square over the middle third of the frame's width, about its centre. */
-async function redSquare(_layer: WebMapLayer, { frame }: PrintContext): Promise<ResolvedPrintLayer> {
-  const cx = (frame.extent.xmin + frame.extent.xmax) / 2, cy = (frame.extent.ymin + frame.extent.ymax) / 2;
-  const h = (frame.extent.xmax - frame.extent.xmin) / 6;
-  return {
-    layers: [{
-      id: 0, geometryType: 'esriGeometryPolygon',
-      drawingInfo: { renderer: { type: 'simple', symbol: { type: 'esriSFS', style: 'esriSFSSolid', color: [255, 0, 0, 255] } } },
-      features: [{ attributes: {}, geometry: { type: 'Polygon', coordinates: [[[cx - h, cy - h], [cx + h, cy - h], [cx + h, cy + h], [cx - h, cy + h], [cx - h, cy - h]]] } }],
-    }],
-    legend: [],
-  };
-}
-
-const compose = (map: WebMap, template: string): Promise<ComposedPrint> => composePrint({
-  webMap: map, template: library.template(template)!, resolveLayer: redSquare,
-  fetcher: { fetch: () => Promise.reject(new Error('no fetching in these tests')) }, ownServices: { resolve: async () => null },
-});
+/** The test web map at 1:50,000. */
+const webMap = (mapOptions: Partial<WebMapOptions> = {}, extra: Partial<WebMap> = {}): WebMap => testWebMap({ mapOptions: { scale: 50000, ...mapOptions }, ...extra });
 
 const dir = mkdtempSync(join(tmpdir(), 'write-print-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,8 +40,8 @@ describe('writePrint', () => {
   let a4: ComposedPrint;
   let rotated: ComposedPrint;
   before(async () => {
-    a4 = await compose(webMap(), 'A4 Landscape');
-    rotated = await compose(webMap({ rotation: 20 }), 'A4 Portrait');
+    a4 = await composeTestPrint(webMap(), 'A4 Landscape');
+    rotated = await composeTestPrint(webMap({ rotation: 20 }), 'A4 Portrait');
   });
 
   it('writes a vector PDF with its text, georeferenced over the map frame', async () => {
@@ -105,7 +68,7 @@ describe('writePrint', () => {
       const [ex, ey] = rotated.toMap(px, py), [gx, gy] = place(info.geoTransform, px, py);
       assert.ok(Math.hypot(gx! - ex, gy! - ey) < 1, `rotated corner off by ${Math.hypot(gx! - ex, gy! - ey).toFixed(2)} m`);
     }
-    const geographic = await compose(webMap({ extent: { xmin: 6, ymin: 49, xmax: 7, ymax: 50 }, spatialReference: WGS84, scale: null }), 'MAP_ONLY');
+    const geographic = await composeTestPrint(webMap({ extent: { xmin: 6, ymin: 49, xmax: 7, ymax: 50 }, extentSr: WGS84, spatialReference: WGS84, scale: null }), 'MAP_ONLY');
     const g = gdalinfo(await writePrint(geographic, 'PDF', 96), '.pdf');
     assert.match(g.coordinateSystem.wkt, /^GEOGCRS\["WGS 84"/);
     for (const [px, py] of frameCorners(geographic)) {
@@ -116,7 +79,7 @@ describe('writePrint', () => {
 
   it('writes a plain PDF when the map SR has no EPSG code', async () => {
     const wkt = { wkt: lookupEpsg(32632)!.wkt };
-    const print = await compose(webMap({ spatialReference: wkt, extentSr: wkt }), 'MAP_ONLY');
+    const print = await composeTestPrint(webMap({ spatialReference: wkt, extentSr: wkt }), 'MAP_ONLY');
     const data = await writePrint(print, 'PDF', 96);
     assert.equal(data.subarray(0, 5).toString(), '%PDF-');
     assert.ok(!data.includes('/Viewport'));
@@ -141,7 +104,7 @@ describe('writePrint', () => {
   });
 
   it('writes MAP_ONLY rasters at exactly outputSize', async () => {
-    const print = await compose(webMap({}, { outputSize: [333, 217], dpi: 127 }), 'MAP_ONLY');
+    const print = await composeTestPrint(webMap({}, { outputSize: [333, 217], dpi: 127 }), 'MAP_ONLY');
     for (const format of ['PNG32', 'JPG', 'GIF'] as const) {
       const pixels = await decodePixels(await writePrint(print, format, 127));
       assert.deepEqual([pixels.width, pixels.height], [333, 217], format);

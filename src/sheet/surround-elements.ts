@@ -15,10 +15,11 @@ import type { ContourLine } from '../terrain/contours.js';
 import { sampleGrid, type DemGrid } from '../terrain/dem-grid.js';
 import { elevationBands } from '../terrain/elevation-bands.js';
 import type { GridGraticule } from './grid-graticule.js';
-import { PageText, lines, rect, PALETTE, type PageBox } from './page-drawing.js';
+import type { PageBox, PageText } from './page-drawing.js';
 import type { SheetFrame, LonLatBounds } from './sheet-frame.js';
 import type { SpotHeight } from './sheet-terrain.js';
 import { drawAdjoiningSheetsDiagram } from './surrounds/adjoining-sheets-diagram.js';
+import { drawImageElement, drawRuleElement, drawTextElement } from './surrounds/basic-elements.js';
 import { drawBoundariesDiagram } from './surrounds/boundaries-diagram.js';
 import { drawDeclinationDiagram } from './surrounds/declination-diagram.js';
 import { drawElevationGuide } from './surrounds/elevation-guide.js';
@@ -57,30 +58,12 @@ function textsOf(data: SurroundData): ReturnType<typeof sheetTexts> {
 
 type ElementDrawer = (data: SurroundData, element: LayoutElement, box: PageBox) => DisplayItem[] | Promise<DisplayItem[]>;
 
-/** Hex `#rrggbb` to RGBA. */
-const hexColor = (hex: string | undefined) => {
-  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex ?? '');
-  return m ? ([parseInt(m[1]!, 16), parseInt(m[2]!, 16), parseInt(m[3]!, 16), 255] as const) : PALETTE.black;
-};
-
-/** A text element: placeholders filled, wrapped to the box, aligned in it. */
+/** A text element: the request's note for it, else its own text, placeholders filled from the sheet's values. */
 const drawText: ElementDrawer = (data, element, box) => {
   const texts = textsOf(data);
   const own = data.request.parameters.surrounds.notes[element.name];
-  const source = own ?? element.text ?? '';
-  const value = source.replace(/\{(\w+)\}/g, (_, token: string) => texts[token as keyof typeof texts] ?? '').trim();
-  if (!value) return [];
-  const font = element.font ?? { size: 8 };
-  const style = { size: font.size, family: font.family, weight: font.weight, style: font.style, color: hexColor(font.color), align: element.align ?? 'left' } as const;
-  // Shrink until the paragraph fits the box.
-  for (let size = style.size; size >= 4; size -= 0.5) {
-    const p = data.text.paragraph(value, box.x, box.y, box.width, { ...style, size });
-    if (p.height <= box.height + 0.5 || size <= 4) {
-      const shift = element.verticalAlign === 'bottom' ? box.height - p.height : element.verticalAlign === 'middle' ? (box.height - p.height) / 2 : 0;
-      return shift > 0 ? p.items.map((t) => ({ ...t, y: t.y + shift })) : p.items;
-    }
-  }
-  return [];
+  const value = (own ?? element.text ?? '').replace(/\{(\w+)\}/g, (_, token: string) => texts[token as keyof typeof texts] ?? '');
+  return drawTextElement(value, element, box, data.text);
 };
 
 /** Legend: the feature classes drawn on the sheet, then the relief the sheet adds. */
@@ -259,19 +242,6 @@ const drawGridReference: ElementDrawer = (data, _element, box) => {
   }, box, data.text);
 };
 
-const drawRule: ElementDrawer = (_data, element, box) => {
-  const width = ((element.lineWidth ?? 0.2) * 72) / 25.4;
-  if (box.width === 0 || box.height === 0) return [lines([[box.x, box.y, box.x + box.width, box.y + box.height]], { width })];
-  return [rect(box, null, { width })];
-};
-
-const drawImage: ElementDrawer = (_data, element, box) => {
-  const m = /^data:(image\/(?:png|jpeg));base64,(.+)$/.exec(element.source ?? '');
-  if (!m) return [];
-  const picture = { data: Buffer.from(m[2]!, 'base64'), contentType: m[1]!, width: box.width, height: box.height };
-  return [{ kind: 'image', picture, points: Float64Array.of(box.x + box.width / 2, box.y + box.height / 2), scales: null, angle: 0, angles: null, opacity: 1 }];
-};
-
 const DRAWERS: Record<LayoutElement['type'], ElementDrawer> = {
   text: drawText,
   scaleBars: (data, element, box) => drawScaleBars({ scale: data.frame.scale, units: element.units }, box, data.text),
@@ -282,8 +252,8 @@ const DRAWERS: Record<LayoutElement['type'], ElementDrawer> = {
   boundariesDiagram: drawBoundaries,
   gridReferenceBox: drawGridReference,
   northArrow: (data, _element, box) => drawNorthArrow({ rotation: data.frame.rotation }, box, data.text),
-  rule: drawRule,
-  image: drawImage,
+  rule: (_data, element, box) => drawRuleElement(element, box),
+  image: (_data, element, box) => drawImageElement(element, box),
 };
 
 /** Draws every element of the template; an empty required element becomes a warning (§14). */

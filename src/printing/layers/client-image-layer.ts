@@ -48,8 +48,10 @@ export const resolveClientImageLayer: PrintLayerResolver = async (layer, context
   } else {
     throw layerError(layer, 'a client image needs imageData or a url');
   }
+  const credits = [json.credits, json.copyright].find((c): c is string => typeof c === 'string' && c.trim() !== '');
   return {
     layers: [georeferencedImageLayer([{ ...image, extent, spatialReference }], frame.spatialReference, withOpacity(0, layer.opacity))],
     legend: [],
+    ...(credits ? { credits } : {}),
   };
 };

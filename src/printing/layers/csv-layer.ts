@@ -113,7 +113,7 @@ export async function resolveCsvLayer(layer: WebMapLayer, context: PrintContext)
     if (x === null || y === null) continue;
     features.push({ geometry: { x, y }, attributes: Object.fromEntries(header.map((name, c) => [name, columns[c]!(row[c])])) });
   }
-  if (features.length < rows.length) context.warn(`Layer '${layer.title}': ${rows.length - features.length} rows without valid coordinates are not drawn`);
+  if (features.length < rows.length) context.warn(`Layer '${layer.title}': ${rows.length - features.length} of ${rows.length} rows have no valid coordinates and are not drawn`);
 
   const drawingInfo = object(object(layer.json.layerDefinition).drawingInfo);
   const renderer = await inlinePictureSymbols(isObject(drawingInfo.renderer) ? drawingInfo.renderer : DEFAULT_RENDERER, layer, context);

@@ -15,7 +15,7 @@
 import type { MapRequestLayer, RenderFeature, RenderGeometryType, RenderLayer } from '../../carto/map-request.js';
 import { fieldGetter } from '../../carto/field-access.js';
 import { esriTypeOf, EsriGeometryError, fromEsriGeometry } from '../../geo/esri-json.js';
-import type { Geometry, Position } from '../../geo/geometry.js';
+import { eachPosition, type Geometry, type Position } from '../../geo/geometry.js';
 import { getTransform, transformGeometry } from '../../geo/projection.js';
 import { parseSpatialReference, SpatialReferenceError, type SpatialReference } from '../../geo/spatial-reference.js';
 import { DRAWABLE_RENDERER_TYPES, hasCimSymbol } from '../../mapping/dynamic-layer-definition.js';
@@ -67,6 +67,12 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 /** Whether a symbol is a text graphic's. */
 const isText = (symbol: Json | null): symbol is Json => symbol?.type === 'esriTS';
 
+function allFinite(g: Geometry): boolean {
+  let ok = true;
+  eachPosition(g, (p) => { ok &&= Number.isFinite(p[0]) && Number.isFinite(p[1]); });
+  return ok;
+}
+
 /** Reads and projects the features that have a geometry; one that cannot be read fails the print. */
 function readFeatures(layer: WebMapLayer, set: EsriFeatureSet, frameSr: SpatialReference): ReadFeature[] {
   const fallback = set.spatialReference ?? frameSr;
@@ -84,7 +90,8 @@ function readFeatures(layer: WebMapLayer, set: EsriFeatureSet, frameSr: SpatialR
       if (e instanceof EsriGeometryError || e instanceof SpatialReferenceError) throw fail(`has a geometry that cannot be read: ${e.message}`);
       throw e;
     }
-    if (!geometry) return;
+    // Positions the frame's SR cannot hold (a pole in Web Mercator) leave the feature out.
+    if (!geometry || !allFinite(geometry)) return;
     out.push({ attributes: isObject(f.attributes) ? f.attributes : {}, geometry, symbol: isObject(f.symbol) ? f.symbol : null });
   });
   return out;

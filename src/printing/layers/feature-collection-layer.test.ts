@@ -6,13 +6,13 @@ import type { TextItem } from '../../carto/display-list.js';
 import type { Point } from '../../geo/geometry.js';
 import { PrintRequestError } from '../web-map.js';
 import { resolveFeatureCollectionLayer } from './feature-collection-layer.js';
-import { drawFrame, featureLayers, featuresOf, printContext, printFrame, webMapLayer } from './print-layer-test-fixture.js';
+import { contextOf, drawFrame, featureLayers, featuresOf, frameOf, layerOf } from './layer-test-fixture.js';
 
 type Json = Record<string, unknown>;
 
 const MERCATOR = { wkid: 102100, latestWkid: 3857 };
 /** 1 km of Web Mercator drawn 100 px wide: 10 m per px. */
-const frame = printFrame({ xmin: 0, ymin: 0, xmax: 1000, ymax: 1000 }, { wkid: 3857 }, 100, 100);
+const frame = frameOf({ xmin: 0, ymin: 0, xmax: 1000, ymax: 1000 }, { wkid: 3857 }, 100, 100);
 const RED = [255, 0, 0, 255], BLUE = [0, 0, 255, 255], WHITE = [255, 255, 255, 255];
 const sfs = (color: number[]) => ({ type: 'esriSFS', style: 'esriSFSSolid', color, outline: null });
 const sms = (color: number[], size = 8) => ({ type: 'esriSMS', style: 'esriSMSCircle', color, size });
@@ -24,8 +24,8 @@ const collectionLayer = (name: string, features: Json[], definition: Json = {}, 
   layerDefinition: { name, geometryType: 'esriGeometryPolygon', drawingInfo: { renderer: { type: 'simple', label: name, symbol: sfs(RED) } }, ...definition },
   featureSet: { spatialReference: MERCATOR, features, ...featureSet },
 });
-const resolve = (layers: unknown[], json: Json = {}, context = printContext(frame)) =>
-  resolveFeatureCollectionLayer(webMapLayer('featureCollection', { featureCollection: { layers }, ...json }, { title: 'Graphics' }), context);
+const resolve = (layers: unknown[], json: Json = {}, context = contextOf(frame)) =>
+  resolveFeatureCollectionLayer(layerOf('featureCollection', { featureCollection: { layers }, ...json }, { title: 'Graphics' }), context);
 
 describe('resolveFeatureCollectionLayer', () => {
   it('keeps draw order across features with their own symbols', async () => {
@@ -71,10 +71,11 @@ describe('resolveFeatureCollectionLayer', () => {
     assert.ok(Math.abs(north.x - 50) < 1 && north.y > 20 && north.y < 25, `North at ${north.x}, ${north.y}`);
   });
 
-  it('projects geometries from their own SR, else the feature set’s, else the frame’s', async () => {
+  it('projects geometries from their own SR, else the feature set’s, else the frame’s, leaving out what the frame cannot hold', async () => {
     const { layers } = await resolve([collectionLayer('points', [
       { geometry: { x: 10, y: 50, spatialReference: { wkid: 4326 } } },
       { geometry: { x: 1, y: 2 } },
+      { geometry: { x: 0, y: 90, spatialReference: { wkid: 4326 } } },
     ], { geometryType: 'esriGeometryPoint' }, { spatialReference: undefined }), {
       layerDefinition: { name: 'wgs', drawingInfo: { renderer: { type: 'simple', symbol: sms(RED) } }, spatialReference: { wkid: 4326 } },
       featureSet: { features: [{ geometry: { x: 10, y: 50 } }] },
@@ -101,8 +102,8 @@ describe('resolveFeatureCollectionLayer', () => {
   });
 
   it('applies the web map opacity over the layer transparency', async () => {
-    const context = printContext(frame);
-    const layer = webMapLayer('featureCollection', {
+    const context = contextOf(frame);
+    const layer = layerOf('featureCollection', {
       featureCollection: { layers: [collectionLayer('shapes', [{ geometry: square(0, 0, 10) }], { drawingInfo: { renderer: { type: 'simple', symbol: sfs(RED) }, transparency: 20 } })] },
     }, { opacity: 0.5 });
     const { layers } = await resolveFeatureCollectionLayer(layer, context);

@@ -56,6 +56,10 @@ const creditsOf = (layer: WebMapLayer): { credits?: string } => {
   return credits ? { credits } : {};
 };
 
+/** exportImage formats a print can decode; others (bmp, tiff, lerc) are asked for as png32. */
+const DRAWABLE_FORMATS = new Set(['jpgpng', 'png', 'png8', 'png24', 'png32', 'jpg', 'gif']);
+const exportFormat = (format: string | undefined): string => (!format ? 'jpgpng' : DRAWABLE_FORMATS.has(format.toLowerCase()) ? format.toLowerCase() : 'png32');
+
 /**
  * `imageService` and `tiledImageService`: `<url>/exportImage` with the layer's `format`
  * (default jpgpng), `interpolation`, `compressionQuality`, `bandIds`, `mosaicRule`,
@@ -67,7 +71,7 @@ export const resolveImageServiceLayer: PrintLayerResolver = async (layer, contex
   const { request, params } = frameParams(context);
   const url = requestUrl(layer.url, '/exportImage', {
     ...params,
-    format: text(json.format) ?? 'jpgpng', interpolation: param(json.interpolation), compressionQuality: param(json.compressionQuality),
+    format: exportFormat(text(json.format)), interpolation: param(json.interpolation), compressionQuality: param(json.compressionQuality),
     bandIds: param(json.bandIds), mosaicRule: param(json.mosaicRule), renderingRule: param(json.renderingRule),
     noData: param(json.noData), noDataInterpretation: param(json.noDataInterpretation), f: 'image',
   }, layer.customParameters);

@@ -8,7 +8,7 @@ import { sampleServiceDefinition } from '../../sample/sample-service.js';
 import type { OwnServiceTarget } from '../print-layer.js';
 import { PrintRequestError, type WebMapLayerKind } from '../web-map.js';
 import { resolveOwnServiceLayer } from './own-map-service-layer.js';
-import { drawFrame, featureLayers, featuresOf, printContext, printFrame, webMapLayer } from './print-layer-test-fixture.js';
+import { contextOf, drawFrame, featureLayers, featuresOf, frameOf, layerOf } from './layer-test-fixture.js';
 
 const UTM = { wkid: 32630 };
 /** 20 km around the two largest lakes, drawn 200 px wide: about 1:378,000. */
@@ -40,8 +40,8 @@ after(() => service.close());
 
 const target = (layerId: number | null = null): OwnServiceTarget => ({ service, layerId });
 const resolve = (kind: WebMapLayerKind, json: Record<string, unknown>, options: { extent?: Envelope; layerId?: number | null; opacity?: number } = {}) => {
-  const context = printContext(printFrame(options.extent ?? REGION, UTM));
-  const layer = webMapLayer(kind, { url: 'https://maps.example.org/arcgis/rest/services/Topo/SampleRegion/MapServer', ...json }, { opacity: options.opacity ?? 1 });
+  const context = contextOf(frameOf(options.extent ?? REGION, UTM));
+  const layer = layerOf(kind, { url: 'https://maps.example.org/arcgis/rest/services/Topo/SampleRegion/MapServer', ...json }, { opacity: options.opacity ?? 1 });
   return { context, result: resolveOwnServiceLayer(layer, target(options.layerId), context) };
 };
 /** 100 m around the lake point. */
@@ -104,7 +104,7 @@ describe('resolveOwnServiceLayer: map services', () => {
     const own = await resolve('mapService', { layers: [{ id: 6 }] }, { extent }).result;
     const red = await resolve('mapService', { layers: [{ id: 6, layerDefinition: { drawingInfo: { renderer: fill(RED) } } }] }, { extent }).result;
     const none = await resolve('mapService', { layers: [{ id: 6, layerDefinition: { definitionExpression: 'AREA_KM2 < 0', drawingInfo: { renderer: fill(RED) } } }] }, { extent }).result;
-    const frame = printFrame(extent, UTM);
+    const frame = frameOf(extent, UTM);
     assert.deepEqual((await drawFrame(frame, own.layers))(100, 100), LAKE);
     assert.deepEqual((await drawFrame(frame, red.layers))(100, 100), RED);
     assert.deepEqual((await drawFrame(frame, none.layers))(100, 100), [255, 255, 255, 255]);

@@ -7,6 +7,7 @@
  * @module printing/layers/remote-feature-layer
  */
 import { srJson } from '../../geo/spatial-reference.js';
+import { DRAWABLE_RENDERER_TYPES } from '../../mapping/dynamic-layer-definition.js';
 import type { PrintContext, PrintLegendGroup, ResolvedPrintLayer } from '../print-layer.js';
 import { PrintRequestError, type WebMapLayer } from '../web-map.js';
 import { esriFeatureLayers, numbered, rendererLegend, statedSpatialReference, type EsriFeatureJson } from './esri-feature-layer.js';
@@ -20,6 +21,9 @@ export const MAX_REMOTE_FEATURES = 50_000;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const object = (v: unknown): Json => (isObject(v) ? v : {});
 const isIdList = (v: unknown): v is number[] => Array.isArray(v) && v.every((id) => Number.isSafeInteger(id));
+
+/** Whether the map engine draws a renderer (a temporal one through its parts, esri-feature-layer). */
+const drawable = (renderer: Json): boolean => renderer.type === 'temporal' || DRAWABLE_RENDERER_TYPES.has(String(renderer.type));
 
 /** The layer's URL split into what messages name (no query string, which may hold a token) and its query string. */
 interface LayerUrl { base: string; search: URLSearchParams }
@@ -108,12 +112,17 @@ export async function resolveRemoteFeatureLayer(layer: WebMapLayer, context: Pri
   const given = object(definition.drawingInfo);
   // printing.md §12.4: labels are drawn when `showLabels` says so.
   const showLabels = [layer.json.showLabels, given.showLabels].includes(true);
-  const needsInfo = !isObject(given.renderer) || (showLabels && !Array.isArray(given.labelingInfo));
+  let givenRenderer = isObject(given.renderer) ? given.renderer : null;
+  if (givenRenderer && !drawable(givenRenderer)) {
+    context.warn(`Layer '${layer.title}': renderer type '${String(givenRenderer.type)}' is not supported; the layer's own renderer is drawn`);
+    givenRenderer = null;
+  }
+  const needsInfo = !givenRenderer || (showLabels && !Array.isArray(given.labelingInfo));
   const info = needsInfo ? await fetchJson(layer, url, '', context) : null;
   const own = object(info?.drawingInfo);
   const { features, answer } = await queryFeatures(layer, url, definition, context);
   const images = `${url.base}/images/`;
-  const renderer = await inlinePictureSymbols(isObject(given.renderer) ? given.renderer : isObject(own.renderer) ? own.renderer : null, layer, context, images);
+  const renderer = await inlinePictureSymbols(givenRenderer ?? (isObject(own.renderer) ? own.renderer : null), layer, context, images);
   const labelingInfo = [given.labelingInfo, own.labelingInfo].find(Array.isArray) as Json[] | undefined;
   const transparency = [given.transparency, own.transparency].find((t) => typeof t === 'number') as number | undefined;
   const set = { name: layer.title, spatialReference: statedSpatialReference(layer, answer.spatialReference) };

@@ -92,7 +92,7 @@ describe('web tiled layers', () => {
     const frame = level2Frame({ dpi: 192, size: 1024 });
     const n = server.requests.length;
     const layer = layerOf('webTiled', { templateUrl: `${server.base}/a/{level}/{col}/{row}.png` }, { opacity: 0.5 });
-    const resolved = await resolveWebTiledLayer(layer, contextOf(frame, testFetcher()));
+    const resolved = await resolveWebTiledLayer(layer, contextOf(frame));
     assert.deepEqual(requestsSince(n).map((u) => u.pathname.split('/')[2]), ['2', '2', '2', '2']);
     assert.equal(resolved.layers[0]!.kind === 'raster' && resolved.layers[0]!.transparency, 50);
     assert.deepEqual(paintOf(resolved, frame).at(700, 700), WHITE);
@@ -102,7 +102,7 @@ describe('web tiled layers', () => {
     // 0.7° per px: level 1, whose four tiles are the world's quarters.
     const frame = frameOf({ xmin: -84, ymin: -56, xmax: 84, ymax: 56 }, WGS84, 240, 160);
     const n = server.requests.length;
-    const resolved = await resolveWebTiledLayer(layerOf('webTiled', { urlTemplate: `${server.base}/a/{level}/{col}/{row}.png` }), contextOf(frame, testFetcher()));
+    const resolved = await resolveWebTiledLayer(layerOf('webTiled', { urlTemplate: `${server.base}/a/{level}/{col}/{row}.png` }), contextOf(frame));
     assert.equal(requestsSince(n).length, 4);
     assert.ok(requestsSince(n).every((u) => u.pathname.startsWith('/a/1/')));
     const px = paintOf(resolved, frame);
@@ -121,7 +121,7 @@ describe('web tiled layers', () => {
     // 50 m per px over rows and columns 1–2 of level 1 (tiles of 12.8 km).
     const frame = frameOf({ xmin: 12800, ymin: 6000000 - 38400, xmax: 38400, ymax: 6000000 - 12800 }, UTM32, 512, 512);
     const n = server.requests.length;
-    const resolved = await resolveWebTiledLayer(layerOf('webTiled', { templateUrl: `${server.base}/utm/\${level}/\${row}/\${col}`, tileInfo }), contextOf(frame, testFetcher()));
+    const resolved = await resolveWebTiledLayer(layerOf('webTiled', { templateUrl: `${server.base}/utm/\${level}/\${row}/\${col}`, tileInfo }), contextOf(frame));
     assert.deepEqual(requestsSince(n).map((u) => u.pathname).sort(), ['/utm/1/1/1', '/utm/1/1/2', '/utm/1/2/1', '/utm/1/2/2']);
     const px = paintOf(resolved, frame);
     assert.deepEqual(px.at(100, 100), RED);
@@ -134,7 +134,7 @@ describe('web tiled layers', () => {
     special.set('/m/2/2/2.png', { status: 404, type: 'text/plain', body: 'no tile' });
     try {
       const frame = level2Frame();
-      const context = contextOf(frame, testFetcher());
+      const context = contextOf(frame);
       const resolved = await resolveWebTiledLayer(layerOf('webTiled', { urlTemplate: `${server.base}/m/{level}/{col}/{row}.png` }), context);
       const px = paintOf(resolved, frame);
       assert.deepEqual(px.at(128, 128), NONE);
@@ -147,7 +147,7 @@ describe('web tiled layers', () => {
     special.set('/e/2/2/1.png', { status: 500, type: 'text/plain', body: 'disk full' });
     special.set('/h/2/2/1.png', { status: 200, type: 'text/html', body: '<html><body><h1>Maintenance</h1></body></html>' });
     try {
-      const resolve = (prefix: string) => resolveWebTiledLayer(layerOf('webTiled', { urlTemplate: `${server.base}/${prefix}/{level}/{col}/{row}.png` }), contextOf(level2Frame(), testFetcher()));
+      const resolve = (prefix: string) => resolveWebTiledLayer(layerOf('webTiled', { urlTemplate: `${server.base}/${prefix}/{level}/{col}/{row}.png` }), contextOf(level2Frame()));
       await assert.rejects(resolve('e'), (e: Error) => e instanceof PrintRequestError && e.message === "Layer 'Test layer': tile 2/1/2 answered HTTP 500: disk full");
       await assert.rejects(resolve('h'), (e: Error) => e instanceof PrintRequestError && /tile 2\/1\/2 answered no image: Maintenance/.test(e.message));
     } finally { special.clear(); }
@@ -165,10 +165,11 @@ describe('web tiled layers', () => {
   });
 
   test('check the URL template', async () => {
-    const context = contextOf(level2Frame(), testFetcher());
+    const context = contextOf(level2Frame());
     await assert.rejects(resolveWebTiledLayer(layerOf('webTiled', { urlTemplate: `${server.base}/{level}/{col}.png` }), context), /has no \{row\}/);
     await assert.rejects(resolveWebTiledLayer(layerOf('webTiled', { urlTemplate: `${server.base}/{subDomain}/{level}/{col}/{row}.png` }), context), /no subDomains/);
     await assert.rejects(resolveWebTiledLayer(layerOf('webTiled', {}), context), /needs a urlTemplate/);
+    await assert.rejects(resolveWebTiledLayer(layerOf('webTiled', { urlTemplate: 'tiles/{level}/{col}/{row}.png' }), context), /is not an absolute URL/);
   });
 
   test('OpenStreetMap: the openstreetmap.org tiles on a, b and c by default, with its credits', async () => {
@@ -189,7 +190,7 @@ describe('remote tiled map services', () => {
     const frame = level2Frame();
     const n = server.requests.length;
     const layer = layerOf('tiledMapService', { url: `${server.base}/arcgis/rest/services/Topo/MapServer` }, { token: 't1', customParameters: { app: 'x' } });
-    const resolved = await resolveTiledMapServiceLayer(layer, contextOf(frame, testFetcher()));
+    const resolved = await resolveTiledMapServiceLayer(layer, contextOf(frame));
     const asked = requestsSince(n);
     assert.equal(asked[0]!.search.includes('f=json'), true);
     assert.deepEqual(asked.slice(1).map((u) => u.pathname).sort(), ['1/1', '1/2', '2/1', '2/2'].map((rc) => `/arcgis/rest/services/Topo/MapServer/tile/2/${rc}`));
@@ -203,7 +204,7 @@ describe('remote tiled map services', () => {
   test('draw a service without a tile cache through its export', async () => {
     const frame = level2Frame();
     const n = server.requests.length;
-    const resolved = await resolveTiledMapServiceLayer(layerOf('tiledMapService', { url: `${server.base}/arcgis/rest/services/Dynamic/MapServer` }), contextOf(frame, testFetcher()));
+    const resolved = await resolveTiledMapServiceLayer(layerOf('tiledMapService', { url: `${server.base}/arcgis/rest/services/Dynamic/MapServer` }), contextOf(frame));
     assert.ok(requestsSince(n).some((u) => u.pathname.endsWith('/export')));
     assert.ok(near(paintOf(resolved, frame).at(300, 300), GREEN));
   });
@@ -214,7 +215,7 @@ describe('WMTS', () => {
     const frame = level2Frame();
     const n = server.requests.length;
     const layer = layerOf('wmts', { url: `${server.base}/wmts`, layer: 'ortho', style: 'default', format: 'image/png', tileMatrixSet: 'EPSG:3857' });
-    const resolved = await resolveWmtsLayer(layer, contextOf(frame, testFetcher()));
+    const resolved = await resolveWmtsLayer(layer, contextOf(frame));
     const asked = requestsSince(n);
     assert.equal(asked.length, 4);
     const p = asked[0]!.searchParams;
@@ -227,14 +228,14 @@ describe('WMTS', () => {
     const frame = level2Frame();
     const n = server.requests.length;
     const layer = layerOf('wmts', { url: `${server.base}/rest/{Layer}/{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}.png`, layer: 'ortho', tileMatrixSet: 'GoogleMapsCompatible' });
-    const resolved = await resolveWmtsLayer(layer, contextOf(frame, testFetcher()));
+    const resolved = await resolveWmtsLayer(layer, contextOf(frame));
     assert.deepEqual(requestsSince(n).map((u) => u.pathname).sort(), ['1/1', '1/2', '2/1', '2/2'].map((rc) => `/rest/ortho/GoogleMapsCompatible/2/${rc}.png`));
     assert.deepEqual(paintOf(resolved, frame).at(128, 384), BLUE);
   });
 
   test('refuse a tile matrix set it cannot know without tileInfo', async () => {
     await assert.rejects(
-      resolveWmtsLayer(layerOf('wmts', { url: `${server.base}/wmts`, layer: 'ortho', tileMatrixSet: 'UTM32' }), contextOf(level2Frame(), testFetcher())),
+      resolveWmtsLayer(layerOf('wmts', { url: `${server.base}/wmts`, layer: 'ortho', tileMatrixSet: 'UTM32' }), contextOf(level2Frame())),
       (e: Error) => e instanceof PrintRequestError && e.message.startsWith("Layer 'Test layer': WMTS layers need a tileInfo or a Web Mercator tile matrix set"),
     );
   });

@@ -139,9 +139,9 @@ async function drawTiles(layer: WebMapLayer, context: PrintContext, source: Tile
   const nRows = r.maxRow - r.minRow + 1, nCols = r.maxCol - r.minCol + 1;
   if (nRows <= 0 || nCols <= 0) return resolved([]);
   const count = nRows * nCols;
-  if (count > MAX_TILES || count * scheme.rows * scheme.cols > MAX_IMAGE_PIXELS) {
-    throw layerError(layer, `the map frame needs ${count} tiles of level ${lod.level}, more than the ${MAX_TILES} a print fetches for one layer`);
-  }
+  // Large tiles lower the cap: the mosaic is one image.
+  const limit = Math.min(MAX_TILES, Math.floor(MAX_IMAGE_PIXELS / (scheme.rows * scheme.cols)));
+  if (count > limit) throw layerError(layer, `the map frame needs ${count} tiles of level ${lod.level}, more than the ${limit} a print fetches for one layer`);
   const tiles: { row: number; col: number }[] = [];
   for (let row = r.minRow; row <= r.maxRow; row++) for (let col = r.minCol; col <= r.maxCol; col++) tiles.push({ row, col });
   const pictures: { row: number; col: number; image: Image }[] = [];
@@ -182,6 +182,7 @@ function templateSource(layer: WebMapLayer, rawTemplate: string, subDomains: str
   const used = new Set([...template.matchAll(PLACEHOLDER)].map((m) => ({ z: 'level', x: 'col', y: 'row' })[m[1]!] ?? m[1]!));
   for (const key of ['level', 'col', 'row']) if (!used.has(key)) throw layerError(layer, `the URL template has no {${key}}`);
   if (used.has('subDomain') && subDomains.length === 0) throw layerError(layer, 'the URL template has {subDomain} but the layer lists no subDomains');
+  if (!URL.canParse(template.replace(PLACEHOLDER, '0'))) throw layerError(layer, `the URL template ${template} is not an absolute URL`);
   return {
     scheme, bounds: isWebMercator(scheme) ? WORLD : null,
     url: (lod, row, col) => {
@@ -255,6 +256,7 @@ export const resolveWmtsLayer: PrintLayerResolver = async (layer, context) => {
   const raw = text(json.url) ?? layer.url;
   if (!raw) throw layerError(layer, 'a WMTS layer needs a url');
   const base = unescapeBraces(raw);
+  if (!URL.canParse(base.replace(/\{\w+\}/g, '0'))) throw layerError(layer, `the url ${raw} is not an absolute URL`);
   const set = text(json.tileMatrixSet) ?? '';
   const identifiers = new Map<number, string>();
   let scheme: TileInfo;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SpatialReference } from '../../geo/spatial-reference.js';
 import { PrintRequestError } from '../web-map.js';
-import { contextOf, frameOf, layerOf, paintOf, png, startServer, testFetcher, type TestServer } from './layer-test-fixture.js';
+import { contextOf, frameOf, layerOf, paintOf, png, startServer, type TestServer } from './layer-test-fixture.js';
 import { imageMimeType, resolveWmsLayer } from './wms-layer.js';
 
 const WGS84: SpatialReference = { wkid: 4326 };
@@ -35,7 +35,7 @@ describe('WMS layers', () => {
       layers: [{ name: 'roads', title: 'Roads' }, { name: 'rivers', title: 'Rivers' }, { name: 'towns' }],
       visibleLayers: ['roads', 'rivers'], styles: ['dashed'], customLayerParameters: { DIM_SEASON: 'winter' }, copyright: '© WMS host',
     }, { token: 'wt', customParameters: { apikey: 'k1' } });
-    const resolved = await resolveWmsLayer(layer, contextOf(frame, testFetcher()));
+    const resolved = await resolveWmsLayer(layer, contextOf(frame));
     const p = lastParams();
     assert.deepEqual(Object.fromEntries(p), {
       map: 'topo.map', SERVICE: 'WMS', REQUEST: 'GetMap', VERSION: '1.3.0', LAYERS: 'roads,rivers', STYLES: 'dashed,',
@@ -51,7 +51,7 @@ describe('WMS layers', () => {
 
   test('1.1.1: SRS and x first; every layer when none is listed visible; JPEG opaque', async () => {
     const frame = frameOf({ xmin: 5, ymin: 45, xmax: 15, ymax: 50 }, WGS84, 200, 100);
-    await resolveWmsLayer(layerOf('wms', { url: `${server.base}/wms`, version: '1.1.1', format: 'jpg', transparentBackground: false, layers: [{ name: 'a' }, { name: 'b' }] }), contextOf(frame, testFetcher()));
+    await resolveWmsLayer(layerOf('wms', { url: `${server.base}/wms`, version: '1.1.1', format: 'jpg', transparentBackground: false, layers: [{ name: 'a' }, { name: 'b' }] }), contextOf(frame));
     const p = lastParams();
     assert.equal(p.get('SRS'), 'EPSG:4326');
     assert.equal(p.has('CRS'), false);
@@ -65,7 +65,7 @@ describe('WMS layers', () => {
 
   test('1.3.0 in a projected CRS keeps x first; Esri Web Mercator is EPSG:3857', async () => {
     const frame = frameOf({ xmin: 1000000, ymin: 6000000, xmax: 1200000, ymax: 6100000 }, MERCATOR, 200, 100);
-    await resolveWmsLayer(layerOf('wms', { url: `${server.base}/wms`, layers: [{ name: 'a' }] }), contextOf(frame, testFetcher()));
+    await resolveWmsLayer(layerOf('wms', { url: `${server.base}/wms`, layers: [{ name: 'a' }] }), contextOf(frame));
     const p = lastParams();
     assert.equal(p.get('VERSION'), '1.3.0');
     assert.equal(p.get('CRS'), 'EPSG:3857');
@@ -74,7 +74,7 @@ describe('WMS layers', () => {
 
   test('a rotated frame asks for the envelope it shows, at its resolution', async () => {
     const frame = frameOf({ xmin: 1000000, ymin: 6000000, xmax: 1200000, ymax: 6100000 }, MERCATOR, 200, 100, { rotation: 90 });
-    const resolved = await resolveWmsLayer(layerOf('wms', { url: `${server.base}/wms`, layers: [{ name: 'a' }] }), contextOf(frame, testFetcher()));
+    const resolved = await resolveWmsLayer(layerOf('wms', { url: `${server.base}/wms`, layers: [{ name: 'a' }] }), contextOf(frame));
     const p = lastParams();
     assert.equal(p.get('WIDTH'), '100');
     assert.equal(p.get('HEIGHT'), '200');
@@ -87,10 +87,10 @@ describe('WMS layers', () => {
 
   test('a frame CRS the server does not offer: asks in one it does and reprojects', async () => {
     const frame = frameOf({ xmin: 400000, ymin: 5300000, xmax: 600000, ymax: 5400000 }, UTM32, 200, 100);
-    const resolved = await resolveWmsLayer(layerOf('wms', { url: `${server.base}/wms`, version: '1.1.1', layers: [{ name: 'a' }], spatialReferences: [25832] }), contextOf(frame, testFetcher()));
+    const resolved = await resolveWmsLayer(layerOf('wms', { url: `${server.base}/wms`, version: '1.1.1', layers: [{ name: 'a' }], spatialReferences: [25832] }), contextOf(frame));
     const p = lastParams();
     assert.equal(p.get('SRS'), 'EPSG:25832');
-    const resolved2 = await resolveWmsLayer(layerOf('wms', { url: `${server.base}/wms`, version: '1.3.0', layers: [{ name: 'a' }], spatialReferences: [{ wkid: 4326 }, { wkid: 102100 }] }), contextOf(frame, testFetcher()));
+    const resolved2 = await resolveWmsLayer(layerOf('wms', { url: `${server.base}/wms`, version: '1.3.0', layers: [{ name: 'a' }], spatialReferences: [{ wkid: 4326 }, { wkid: 102100 }] }), contextOf(frame));
     const q = lastParams();
     assert.equal(q.get('CRS'), 'EPSG:3857');
     const [xmin, ymin, xmax, ymax] = q.get('BBOX')!.split(',').map(Number);
@@ -105,13 +105,13 @@ describe('WMS layers', () => {
   test('a ServiceException fails the layer with its text', async () => {
     const frame = frameOf({ xmin: 5, ymin: 45, xmax: 15, ymax: 50 }, WGS84, 200, 100);
     await assert.rejects(
-      resolveWmsLayer(layerOf('wms', { url: `${server.base}/wms`, layers: [{ name: 'bad' }] }), contextOf(frame, testFetcher())),
+      resolveWmsLayer(layerOf('wms', { url: `${server.base}/wms`, layers: [{ name: 'bad' }] }), contextOf(frame)),
       (e: Error) => e instanceof PrintRequestError && e.message === "Layer 'Test layer': the WMS GetMap request answered no image: Layer bad is not defined",
     );
   });
 
   test('no visible layer draws nothing, with a warning', async () => {
-    const context = contextOf(frameOf({ xmin: 5, ymin: 45, xmax: 15, ymax: 50 }, WGS84, 200, 100), testFetcher());
+    const context = contextOf(frameOf({ xmin: 5, ymin: 45, xmax: 15, ymax: 50 }, WGS84, 200, 100));
     const resolved = await resolveWmsLayer(layerOf('wms', { url: `${server.base}/wms`, layers: [{ name: 'a' }], visibleLayers: [] }), context);
     assert.deepEqual(resolved, { layers: [], legend: [] });
     assert.equal(context.warnings.length, 1);
