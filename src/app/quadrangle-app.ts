@@ -23,6 +23,8 @@ import { JobEngine } from '../jobs/job-engine.js';
 import { openJobStore } from '../jobs/open-job-store.js';
 import { TemplateLibrary } from '../layout/template-library.js';
 import { OutputStore } from '../output/output-store.js';
+import { PRINT_OUTPUT_DIR, printServiceSettings } from '../printing/print-service-settings.js';
+import { createPrintThreads } from '../printing/print-threads.js';
 import { ensureSampleProducts } from '../production/sample-products.js';
 import { generateSampleRegion } from '../sample/generate-sample-region.js';
 import { SAMPLE_DIR, SAMPLE_GPKG, sampleServiceDefinition } from '../sample/sample-service.js';
@@ -105,8 +107,11 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
   const uploads = new UploadStore(join(config.dataDir, 'uploads'), config.uploadLimitMb * 2 ** 20);
   const admin = new ServiceAdmin({ store, services, pools, security: security.store, jobs, dataDir: config.dataDir, uploads, library });
   const metrics = new ServerMetrics(config.instance, () => pools);
-  const app = await createServer({ config, store, services, outputs, runOperation: (task) => pools.run(task), jobs, library, security, pools, admin, metrics, uploads });
-  const sweeper = setInterval(() => { outputs.sweep(OUTPUT_LIFETIME_MS).catch(() => {}); }, 60_000);
+  const printThreads = createPrintThreads({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, drawCacheMb: config.drawCacheMb, maxThreads: config.jobWorkers });
+  const app = await createServer({ config, store, services, outputs, runOperation: (task) => pools.run(task), jobs, library, security, pools, admin, metrics, uploads, printThreads });
+  // Print files are kept for the printing service's maxFileAge, other outputs ten minutes.
+  const sweep = async () => outputs.sweep(OUTPUT_LIFETIME_MS, { [PRINT_OUTPUT_DIR]: (await printServiceSettings(store)).maxFileAge * 60_000 });
+  const sweeper = setInterval(() => { sweep().catch(() => {}); }, 60_000);
   sweeper.unref();
   const address = await app.listen({ port: config.port, host: config.host });
   const port = Number(new URL(address).port);
@@ -118,6 +123,7 @@ export async function startQuadrangle(config: QuadrangleConfig, log: Log = () =>
       clearInterval(sweeper);
       await app.close();
       await jobs.close();
+      await printThreads.close();
       await jobStore.close();
       await pools.close();
       services.close();

@@ -24,6 +24,7 @@ import type { OutputStore } from '../output/output-store.js';
 import { catalogFace } from '../faces/catalog/catalog-face.js';
 import { tpsOutputFiles } from '../faces/tps/job-output.route.js';
 import { printingFace } from '../faces/gp/printing-face.js';
+import type { PrintThreads } from '../printing/print-threads.js';
 import { tpsFace } from '../faces/tps/tps-face.js';
 import { mapServerFace } from '../faces/mapserver/mapserver-face.js';
 import { viewerStaticFace } from '../faces/viewer/viewer.route.js';
@@ -56,6 +57,8 @@ export interface ServerContext {
   metrics: ServerMetrics;
   /** Files uploaded to publish from. */
   uploads: UploadStore;
+  /** The warm threads printing service `execute` calls run on. */
+  printThreads: PrintThreads;
 }
 
 function requestedFormat(request: FastifyRequest): string {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 /** `Folder/Name_MapServer`-style directory names: word characters and one level of folder. */
 const DIR = /^[A-Za-z0-9_]{1,120}(\/[A-Za-z0-9_]{1,120})?$/;
-const FILE = /^_ags_[a-z]{1,10}[0-9a-f]{32}\.[a-z0-9]{1,5}$/;
+const FILE = /^_ags_[a-z]{0,10}[0-9a-f]{32}\.[a-z0-9]{1,5}$/;
 
 export class OutputStore {
   constructor(readonly root: string) {}
@@ -35,22 +35,26 @@ export class OutputStore {
     return join(this.root, relPath);
   }
 
-  /** Deletes files older than `maxAgeMs`; returns how many went. */
-  async sweep(maxAgeMs: number): Promise<number> {
+  /**
+   * Deletes files older than `maxAgeMs`, or than the age given for their directory in
+   * `ageByDir` (`Utilities/PrintingTools_GPServer` → ms); returns how many went.
+   */
+  async sweep(maxAgeMs: number, ageByDir: Record<string, number> = {}): Promise<number> {
     let removed = 0;
     const now = Date.now();
-    const visit = async (dir: string, depth: number): Promise<void> => {
+    const visit = async (dir: string, rel: string, depth: number): Promise<void> => {
       let entries;
       try { entries = await readdir(dir, { withFileTypes: true }); } catch { return; }
+      const age = ageByDir[rel] ?? maxAgeMs;
       for (const e of entries) {
         const p = join(dir, e.name);
-        if (e.isDirectory() && depth < 2) await visit(p, depth + 1);
+        if (e.isDirectory() && depth < 2) await visit(p, rel ? `${rel}/${e.name}` : e.name, depth + 1);
         else if (e.isFile()) {
-          try { if (now - (await stat(p)).mtimeMs > maxAgeMs) { await rm(p, { force: true }); removed++; } } catch { /* already gone */ }
+          try { if (now - (await stat(p)).mtimeMs > age) { await rm(p, { force: true }); removed++; } } catch { /* already gone */ }
         }
       }
     };
-    await visit(this.root, 0);
+    await visit(this.root, '', 0);
     return removed;
   }
 }

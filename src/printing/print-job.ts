@@ -1,9 +1,10 @@
 /**
- * The print job (printing.md §5–§8), run in a job thread for both `execute` and `submitJob`: the
- * web map parsed again from the text the client sent, every layer resolved (own services from
- * the catalog, other hosts through the safe fetcher), the page composed into the layout template
- * and written in the asked format into the job's folder. Problems with what was asked fail the
- * job with one error message per problem; the face reports those as `Error executing tool.`.
+ * A print (printing.md §5–§8): the web map parsed again from the text the client sent, every
+ * layer resolved (own services from the catalog, other hosts through the safe fetcher), the page
+ * composed into the layout template and written in the asked format. `submitJob` runs it as a
+ * job in a job thread (output in the job's folder); `execute` on a warm print thread
+ * (print-thread.ts). Problems with what was asked fail the job with one error message per
+ * problem; the face reports those as `Error executing tool.`.
  * @module printing/print-job
  */
 import { join } from 'node:path';
@@ -62,34 +63,44 @@ export interface PrintJobResult extends JsonObject {
   format: PrintFormat;
 }
 
-/** The output file's name: the job ID's hex digits, so the execute URL leads back to the job. */
+/** The job's output file name: the job ID's hex digits. */
 export function printOutputName(jobId: string, format: PrintFormat): string {
   return `_ags_${jobId.replace(/-/g, '').toLowerCase()}${PRINT_FORMATS[format].extension}`;
 }
 
+/** What a print made: the file's bytes and the warnings for its messages. */
+export interface PrintOutcome { data: Buffer; warnings: string[] }
+
+/**
+ * Prints one web map with `services` (this thread's runtimes of the catalog); rejects with
+ * `PrintRequestError` for what the request asked wrongly.
+ */
+export async function runPrint(request: PrintJobRequest, services: ServiceManager, onProgress?: (message: string, fraction: number) => void): Promise<PrintOutcome> {
+  const { webMap, warnings } = parseWebMap(request.webMap);
+  const template = libraryIn(request.dataDir).template(request.layoutTemplate);
+  if (!template) throw new PrintRequestError([`Layout_Template '${request.layoutTemplate}' not found`]);
+  const print = await composePrint({
+    webMap, template, resolveLayer: resolvePrintLayer,
+    fetcher: createSafeFetcher(request.fetchPolicy),
+    ownServices: createOwnServices(services, request.bases, request.permitted ? new Set(request.permitted) : null),
+    onProgress: (message, fraction) => onProgress?.(message, fraction * 0.9),
+  });
+  onProgress?.(`Writing ${request.format}`, 0.9);
+  return { data: await writePrint(print, request.format, webMap.dpi), warnings: [...warnings, ...print.warnings] };
+}
+
+/** The print job handler (submitJob): the output written into the job's folder. */
 export async function runPrintJob(value: JsonValue, ctx: JobContext): Promise<JsonObject> {
   const task = value as unknown as PrintJobRequest | TemplatesJobRequest;
   if ('task' in task) return { outputJson: layoutTemplatesInfo(printTemplates(libraryIn(task.dataDir))) as JsonValue };
-  const request = task;
-  const store = await openCatalogStore(request);
-  const services = new ServiceManager(store, request.dataDir);
+  const store = await openCatalogStore(task);
+  const services = new ServiceManager(store, task.dataDir);
   try {
-    const { webMap, warnings } = parseWebMap(request.webMap);
+    const { data, warnings } = await runPrint(task, services, (message, fraction) => ctx.progress(fraction, message));
     for (const w of warnings) ctx.message('warning', w);
-    const template = libraryIn(request.dataDir).template(request.layoutTemplate);
-    if (!template) throw new PrintRequestError([`Layout_Template '${request.layoutTemplate}' not found`]);
-    const print = await composePrint({
-      webMap, template, resolveLayer: resolvePrintLayer,
-      fetcher: createSafeFetcher(request.fetchPolicy),
-      ownServices: createOwnServices(services, request.bases, request.permitted ? new Set(request.permitted) : null),
-      onProgress: (message, fraction) => ctx.progress(fraction * 0.9, message),
-    });
-    for (const w of print.warnings) ctx.message('warning', w);
-    ctx.progress(0.9, `Writing ${request.format}`);
-    const data = await writePrint(print, request.format, webMap.dpi);
-    const file = printOutputName(ctx.jobId, request.format);
+    const file = printOutputName(ctx.jobId, task.format);
     await writeOutputAtomically(join(ctx.jobDir, 'scratch', file), data);
-    const result: PrintJobResult = { file, format: request.format };
+    const result: PrintJobResult = { file, format: task.format };
     return result;
   } catch (error) {
     if (error instanceof PrintRequestError) for (const d of error.details) ctx.message('error', d);

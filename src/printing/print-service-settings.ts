@@ -13,6 +13,9 @@ export const PRINT_SERVICE = { folder: 'Utilities', name: 'PrintingTools', type:
 /** The catalog store's key of the printing service's settings. */
 export const PRINT_SERVICE_KEY = `${PRINT_SERVICE.folder}/${PRINT_SERVICE.name}.${PRINT_SERVICE.type}`;
 
+/** The output store's directory of `execute` print files (`/rest/directories/arcgisoutput/…`). */
+export const PRINT_OUTPUT_DIR = `${PRINT_SERVICE.folder}/${PRINT_SERVICE.name}_${PRINT_SERVICE.type}`;
+
 /** The service properties printing.md names. */
 export interface PrintServiceSettings {
   /** How clients are told to call the tasks; both execute and submitJob work either way. */

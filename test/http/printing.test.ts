@@ -120,7 +120,7 @@ describe('Printing service', () => {
     // The scale bar in kilometres and miles, as scalebarUnit asked.
     assert.match(text, /\bkm\b[\s\S]*\bmi\b/);
     const info = execFileSync('pdfinfo', [join(dir, 'map.pdf')], { encoding: 'utf8' });
-    assert.match(info, /Page size:\s+841\.\d+ x 595\.\d+ pts/);
+    assert.match(info, /Page size:\s+84[12](\.\d+)? x 595(\.\d+)? pts \(A4\)/);
   });
 
   it('prints MAP_ONLY as PNG32 with the map service drawn under the graphics', async () => {

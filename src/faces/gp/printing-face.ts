@@ -1,8 +1,9 @@
 /**
  * The printing service (printing.md): `/rest/services/Utilities/PrintingTools/GPServer` with the
  * Export Web Map Task and the Get Layout Templates Info Task — service and task resources,
- * `execute` (a print job waited for up to `syncTimeout`), `submitJob`, the job resource, its
- * cancel, results and inputs — and the print files under `/rest/directories`.
+ * `execute` (on a warm print thread, at most `syncTimeout`; the file in the output store),
+ * `submitJob` (a print job), the job resource, its cancel, results and inputs — and the job files
+ * under `/rest/directories/arcgisjobs`.
  * @module faces/gp/printing-face
  */
 import { createReadStream } from 'node:fs';
@@ -17,14 +18,14 @@ import { resolveFormat, sendHtml, sendJson } from '../../http/respond.js';
 import type { ServerContext } from '../../http/server.js';
 import { JOB_STATUS, isFinalStatus, type JobRecord, type JsonValue } from '../../jobs/job-types.js';
 import { layoutTemplatesInfo } from '../../printing/compose-print.js';
-import { PRINT_FORMATS, type PrintFormat } from '../../printing/print-format.js';
+import { PRINT_FORMATS } from '../../printing/print-format.js';
 import { printTemplates as libraryTemplates, type PrintJobRequest, type PrintJobResult, type TemplatesJobRequest } from '../../printing/print-job.js';
 import { isSecured, serviceAccess } from '../../security/access-policy.js';
 import { hasPrivilege } from '../../security/privileges.js';
 import { getAndPost, pathParams, requestOrigin } from '../route-helpers.js';
-import { engineJobId, gpJobId, gpJobJson, gpJobStatus, gpMessages, PRINT_INPUTS } from './gp-job-json.js';
+import { engineJobId, gpJobId, gpJobJson, gpJobStatus, PRINT_INPUTS } from './gp-job-json.js';
 import { readPrintRequest } from './print-request.js';
-import { PRINT_SERVICE, printServiceSettings, type PrintServiceSettings } from '../../printing/print-service-settings.js';
+import { PRINT_OUTPUT_DIR, PRINT_SERVICE, printServiceSettings, type PrintServiceSettings } from '../../printing/print-service-settings.js';
 
 const EXPORT_TASK = 'Export Web Map Task';
 const TEMPLATES_TASK = 'Get Layout Templates Info Task';
@@ -33,6 +34,9 @@ type Task = (typeof TASKS)[number];
 
 /** The job's service key: print jobs belong to the printing service. */
 const SERVICE_KEY = `${PRINT_SERVICE.folder}/${PRINT_SERVICE.name}`;
+
+/** Where job outputs are served, below `/rest/directories` (printing.md §14). */
+const JOB_FILES = `arcgisjobs/${PRINT_SERVICE.folder.toLowerCase()}/${PRINT_SERVICE.name.toLowerCase()}_gpserver`;
 
 const executionType = (s: PrintServiceSettings) => `esriExecutionType${s.executionType}`;
 
@@ -57,7 +61,6 @@ const printTemplates = (ctx: ServerContext) => libraryTemplates(ctx.library);
 
 export const printingFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const root = `/${ctx.config.instance}/rest/services/${PRINT_SERVICE.folder}/${PRINT_SERVICE.name}/GPServer`;
-  const base = (request: FastifyRequest) => `${requestOrigin(request, ctx.config.port)}${root}`;
   const crumbs = (extra: Crumb[] = []): Crumb[] => [
     { label: 'Home', href: `/${ctx.config.instance}/rest/services` },
     { label: PRINT_SERVICE.folder, href: `/${ctx.config.instance}/rest/services/${PRINT_SERVICE.folder}` },
@@ -105,23 +108,17 @@ export const printingFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
   const submit = (request: FastifyRequest, job: PrintJobRequest | TemplatesJobRequest, settings: PrintServiceSettings) =>
     ctx.jobs.submit('print', job as unknown as JsonValue, { serviceKey: SERVICE_KEY, user: request.caller?.username ?? 'anonymous', timeLimitMs: settings.maxUsageTime * 1000 });
 
-  /** The job for a task's parameters; 400 at once for bad parameters. */
-  async function taskJob(request: FastifyRequest, params: RequestParams, task: Task): Promise<PrintJobRequest | TemplatesJobRequest> {
-    if (task === EXPORT_TASK) return readPrintRequest(ctx, request, params);
-    if (params.get('Layout_Item_ID')?.trim()) throw new ArcGisError(400, 'Layout_Item_ID is not supported', []);
-    return { task: 'layoutTemplates', dataDir: ctx.config.dataDir };
-  }
+  const directories = (request: FastifyRequest) => `${requestOrigin(request, ctx.config.port)}/${ctx.config.instance}/rest/directories`;
 
-  /** The task's output value of a succeeded job. */
-  function outputValue(request: FastifyRequest, job: JobRecord, mode: 'execute' | 'job'): { paramName: string; dataType: string; value: unknown } {
+  /** A succeeded job's output value. */
+  function outputValue(request: FastifyRequest, job: JobRecord): { paramName: string; dataType: string; value: unknown } {
     const result = job.result as Partial<PrintJobResult & { outputJson: JsonValue }>;
     if (result.outputJson !== undefined) return { paramName: 'Output_JSON', dataType: 'GPString', value: result.outputJson };
-    const origin = `${requestOrigin(request, ctx.config.port)}/${ctx.config.instance}/rest/directories`;
-    const url = mode === 'execute'
-      ? `${origin}/arcgisoutput/${PRINT_SERVICE.folder}/${PRINT_SERVICE.name}_GPServer/${result.file}`
-      : `${origin}/arcgisjobs/${PRINT_SERVICE.folder.toLowerCase()}/${PRINT_SERVICE.name.toLowerCase()}_gpserver/${gpJobId(job.jobId)}/scratch/${result.file}`;
-    return { paramName: 'Output_File', dataType: 'GPDataFile', value: { url } };
+    return { paramName: 'Output_File', dataType: 'GPDataFile', value: { url: `${directories(request)}/${JOB_FILES}/${gpJobId(job.jobId)}/scratch/${result.file}` } };
   }
+
+  /** The templates' descriptions as the task's result (printing.md §9). */
+  const templatesValue = () => ({ paramName: 'Output_JSON', dataType: 'GPString', value: layoutTemplatesInfo(printTemplates(ctx)) });
 
   getAndPost(app, root, async (request, reply, params) => {
     const settings = await startedSettings(request);
@@ -141,73 +138,68 @@ export const printingFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
       const settings = await startedSettings(request);
       const task = taskOf(request);
       const here = `${root}/${encodeURIComponent(task)}`;
-      const fields = task === EXPORT_TASK
-        ? [{ name: 'Web_Map_as_JSON', kind: 'textarea' as const }, { name: 'Format', kind: 'select' as const, options: Object.keys(PRINT_FORMATS), value: 'PNG8' }, { name: 'Layout_Template', kind: 'select' as const, options: printTemplates(ctx).map((t) => t.name), value: 'MAP_ONLY' }]
-        : [{ name: 'Layout_Item_ID' }];
+      const pageCrumbs = crumbs([{ label: task, href: here }]);
       const format = resolveFormat(params, ['html', 'json', 'pjson'] as const, 'html');
       // The HTML page shows the form until it is submitted.
       if (format === 'html' && task === EXPORT_TASK && params.get('Web_Map_as_JSON') === undefined) {
-        return sendHtml(reply, renderPage({ title: `${task}: ${mode}`, breadcrumbs: crumbs([{ label: task, href: here }]), body: [renderForm(`${here}/${mode}`, fields, undefined, true)] }));
+        const fields = [{ name: 'Web_Map_as_JSON', kind: 'textarea' as const }, { name: 'Format', kind: 'select' as const, options: Object.keys(PRINT_FORMATS), value: 'PNG8' }, { name: 'Layout_Template', kind: 'select' as const, options: printTemplates(ctx).map((t) => t.name), value: 'MAP_ONLY' }];
+        return sendHtml(reply, renderPage({ title: `${task}: ${mode}`, breadcrumbs: pageCrumbs, body: [renderForm(`${here}/${mode}`, fields, undefined, true)] }));
       }
-      if (mode === 'execute' && task === TEMPLATES_TASK) {
-        await taskJob(request, params, task);
-        return send(request, reply, params, `${task}: ${mode}`, { results: [{ paramName: 'Output_JSON', dataType: 'GPString', value: layoutTemplatesInfo(printTemplates(ctx)) }], messages: [] }, [], crumbs([{ label: task, href: here }]));
+      if (task === TEMPLATES_TASK && params.get('Layout_Item_ID')?.trim()) throw new ArcGisError(400, 'Layout_Item_ID is not supported', []);
+      let answer: Record<string, unknown>;
+      if (mode === 'submitJob') {
+        const job = await submit(request, task === EXPORT_TASK ? await readPrintRequest(ctx, request, params) : { task: 'layoutTemplates', dataDir: ctx.config.dataDir }, settings);
+        answer = { jobId: gpJobId(job.jobId), jobStatus: gpJobStatus(job) };
+      } else {
+        answer = task === EXPORT_TASK ? await executePrint(request, await readPrintRequest(ctx, request, params), settings) : { results: [templatesValue()], messages: [] };
       }
-      const job = await submit(request, await taskJob(request, params, task), settings);
-      const answer = mode === 'submitJob'
-        ? { jobId: gpJobId(job.jobId), jobStatus: gpJobStatus(job) }
-        : await executeAnswer(request, job, settings);
-      return send(request, reply, params, `${task}: ${mode}`, answer, [], crumbs([{ label: task, href: here }]));
+      return send(request, reply, params, `${task}: ${mode}`, answer, [], pageCrumbs);
     });
   }
 
-  /** Waits for an execute's job; 400 for what the request asked wrongly, 500 otherwise (printing.md §5). */
-  async function executeAnswer(request: FastifyRequest, submitted: JobRecord, settings: PrintServiceSettings): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + settings.syncTimeout * 1000;
-    let job = submitted;
-    for (let wait = 20; !isFinalStatus(job.statusCode); wait = Math.min(200, wait * 1.5)) {
-      if (Date.now() > deadline) {
-        await ctx.jobs.cancel(job.jobId).catch(() => {});
-        throw new ArcGisError(500, `The print did not finish within ${settings.syncTimeout} seconds; use submitJob.`, []);
-      }
-      await new Promise((r) => setTimeout(r, wait));
-      job = (await ctx.jobs.get(job.jobId)) ?? job;
+  /**
+   * An execute: the print on a warm print thread, its file in the output store; 400 for what the
+   * request asked wrongly, 500 past `syncTimeout` (printing.md §5).
+   */
+  async function executePrint(request: FastifyRequest, print: PrintJobRequest, settings: PrintServiceSettings): Promise<Record<string, unknown>> {
+    let answer;
+    try {
+      answer = await ctx.printThreads.run(print, AbortSignal.timeout(settings.syncTimeout * 1000));
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError') throw new ArcGisError(500, `The print did not finish within ${settings.syncTimeout} seconds; use submitJob.`, []);
+      throw new ArcGisError(500, 'Error executing tool.', [(error as Error).message]);
     }
-    if (job.statusCode === JOB_STATUS.Succeeded) return { results: [outputValue(request, job, 'execute')], messages: gpMessages(job).filter((m) => m.type !== 'esriJobMessageTypeInformative') };
-    const errors = job.messages.filter((m) => m.type === 'esriJobMessageTypeError').map((m) => m.description);
-    if (errors.length) throw new ArcGisError(400, 'Error executing tool.', errors);
-    throw new ArcGisError(500, 'Error executing tool.', [job.error ?? job.status]);
+    if (!answer.ok) throw new ArcGisError(400, 'Error executing tool.', answer.details);
+    const file = await ctx.outputs.write(PRINT_OUTPUT_DIR, '', PRINT_FORMATS[print.format].extension.slice(1), answer.data);
+    return {
+      results: [{ paramName: 'Output_File', dataType: 'GPDataFile', value: { url: `${directories(request)}/arcgisoutput/${file}` } }],
+      messages: answer.warnings.map((description) => ({ type: 'esriJobMessageTypeWarning', description })),
+    };
   }
 
-  getAndPost(app, `${root}/:task/jobs/:jobId`, async (request, reply, params) => {
-    await startedSettings(request);
-    taskOf(request);
-    const job = await jobOf(request);
-    return send(request, reply, params, `Job ${gpJobId(job.jobId)}`, gpJobJson(job, params.get('returnMessages')?.trim().toLowerCase() !== 'false'));
-  });
+  /** Every job route: the service started, the task known, the job the caller's. */
+  const jobRoute = (path: string, handle: (request: FastifyRequest, reply: FastifyReply, params: RequestParams, job: JobRecord, task: Task) => unknown) =>
+    getAndPost(app, `${root}/:task/jobs/:jobId${path}`, async (request, reply, params) => {
+      await startedSettings(request);
+      const task = taskOf(request);
+      return handle(request, reply, params, await jobOf(request), task);
+    });
 
-  getAndPost(app, `${root}/:task/jobs/:jobId/cancel`, async (request, reply, params) => {
-    await startedSettings(request);
-    taskOf(request);
-    const job = await jobOf(request);
+  jobRoute('', (request, reply, params, job) => send(request, reply, params, `Job ${gpJobId(job.jobId)}`, gpJobJson(job, params.get('returnMessages')?.trim().toLowerCase() !== 'false')));
+
+  jobRoute('/cancel', async (request, reply, params, job) => {
     if (!isFinalStatus(job.statusCode)) await ctx.jobs.cancel(job.jobId);
     return send(request, reply, params, `Job ${gpJobId(job.jobId)}`, gpJobJson((await ctx.jobs.get(job.jobId)) ?? job));
   });
 
-  getAndPost(app, `${root}/:task/jobs/:jobId/results/:param`, async (request, reply, params) => {
-    await startedSettings(request);
-    const task = taskOf(request);
-    const job = await jobOf(request);
+  jobRoute('/results/:param', (request, reply, params, job, task) => {
     const wanted = task === EXPORT_TASK ? 'Output_File' : 'Output_JSON';
     if (pathParams(request).param !== wanted) throw invalidUrl();
     if (job.statusCode !== JOB_STATUS.Succeeded) throw new ArcGisError(400, `Result not available: job is ${gpJobStatus(job)}`, []);
-    return send(request, reply, params, wanted, outputValue(request, job, 'job'));
+    return send(request, reply, params, wanted, outputValue(request, job));
   });
 
-  getAndPost(app, `${root}/:task/jobs/:jobId/inputs/:param`, async (request, reply, params) => {
-    await startedSettings(request);
-    taskOf(request);
-    const job = await jobOf(request);
+  jobRoute('/inputs/:param', (request, reply, params, job) => {
     const param = pathParams(request).param ?? '';
     const input = job.request as unknown as Partial<PrintJobRequest>;
     const values: Record<string, unknown> = { Web_Map_as_JSON: input.webMap, Format: input.format, Layout_Template: input.layoutTemplate };
@@ -215,24 +207,15 @@ export const printingFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     return send(request, reply, params, param, { paramName: param, dataType: 'GPString', value: values[param] });
   });
 
-  // Print files: no token needed, names are random and listings are off (printing.md §14).
-  const directories = `/${ctx.config.instance}/rest/directories`;
-  const sendFile = async (reply: FastifyReply, jobId: string | null, file: string) => {
-    const job = jobId ? await ctx.jobs.get(jobId) : null;
+  // Job files: no token needed, names are random and listings are off (printing.md §14).
+  app.get(`/${ctx.config.instance}/rest/directories/${JOB_FILES}/:jobId/scratch/:file`, async (request, reply) => {
+    const { jobId = '', file = '' } = pathParams(request);
+    const id = engineJobId(jobId);
+    const job = id ? await ctx.jobs.get(id) : null;
     const result = job?.result as Partial<PrintJobResult> | null | undefined;
     if (!job || job.kind !== 'print' || result?.file !== file || !result.format) return reply.code(404).type('text/plain').send('Not found');
     const path = join(ctx.jobs.jobDirectory(job.jobId), 'scratch', file);
     try { await stat(path); } catch { return reply.code(404).type('text/plain').send('Not found'); }
-    const format: PrintFormat = result.format;
-    return reply.type(PRINT_FORMATS[format].mimeType).header('cache-control', 'private, max-age=600').send(createReadStream(path));
-  };
-  app.get(`${directories}/arcgisoutput/${PRINT_SERVICE.folder}/${PRINT_SERVICE.name}_GPServer/:file`, async (request, reply) => {
-    const file = pathParams(request).file ?? '';
-    const m = /^_ags_([0-9a-f]{32})\.[a-z]{3,4}$/.exec(file);
-    return sendFile(reply, m ? engineJobId(`j${m[1]}`) : null, file);
-  });
-  app.get(`${directories}/arcgisjobs/${PRINT_SERVICE.folder.toLowerCase()}/${PRINT_SERVICE.name.toLowerCase()}_gpserver/:jobId/scratch/:file`, async (request, reply) => {
-    const { jobId = '', file = '' } = pathParams(request);
-    return sendFile(reply, engineJobId(jobId), file);
+    return reply.type(PRINT_FORMATS[result.format].mimeType).header('cache-control', 'private, max-age=600').send(createReadStream(path));
   });
 };
