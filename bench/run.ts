@@ -234,9 +234,9 @@ try {
     console.log(`\nImages: ${maps.map((m) => `${tmpdir()}/bench-{quadrangle,mapserver}-${m.slug}.png`).join(', ')}`);
   }
   if (!ONLY_MAPSERVER) {
-    for (const script of ['./sheet.ts', './jobs.ts']) execFileSync(process.execPath, ['--import', 'tsx', new URL(script, import.meta.url).pathname], { stdio: 'inherit' });
+    for (const script of ['./sheet.ts', './jobs.ts', './print.ts']) execFileSync(process.execPath, ['--import', 'tsx', new URL(script, import.meta.url).pathname], { stdio: 'inherit' });
   }
-  console.log('\nReproduce: `npm run bench` (BENCH_SECONDS sets the duration; BENCH_ONLY=mapserver runs only the map2img comparison, BENCH_ONLY=sheet only the sheets, BENCH_ONLY=jobs only the production throughput).');
+  console.log('\nReproduce: `npm run bench` (BENCH_SECONDS sets the duration; BENCH_ONLY=mapserver runs only the map2img comparison, BENCH_ONLY=sheet only the sheets, BENCH_ONLY=jobs only the production throughput, BENCH_ONLY=print only the prints).');
 } finally {
   child.kill('SIGTERM');
 }
