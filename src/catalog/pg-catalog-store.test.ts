@@ -28,7 +28,7 @@ describe('PgCatalogStore as a cluster catalog', () => {
     await store.close();
   });
 
-  it('creates its tables in the quadrangle schema once, recorded as catalog version 1', async () => {
+  it('creates its tables in the quadrangle schema once, recorded as catalog version 2', async () => {
     const url = await freshDatabase();
     const logged: string[] = [];
     const [a, b] = await Promise.all([PgCatalogStore.open(url, { log: (m) => logged.push(m) }), PgCatalogStore.open(url, { log: (m) => logged.push(m) })]);
@@ -36,14 +36,14 @@ describe('PgCatalogStore as a cluster catalog', () => {
     assert.equal((await b.listServices('')).length, 1);
     await a.close();
     await b.close();
-    assert.deepEqual(logged, ['Migrated the catalog tables to version 1: folders, services and products']);
+    assert.deepEqual(logged, ['Migrated the catalog tables to version 1: folders, services and products', 'Migrated the catalog tables to version 2: settings of built-in services']);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      const rows = (await client.query(`SELECT module, version FROM ${MIGRATIONS_TABLE}`)).rows;
-      assert.deepEqual(rows, [{ module: 'catalog', version: 1 }]);
+      const rows = (await client.query(`SELECT module, version FROM ${MIGRATIONS_TABLE} ORDER BY version`)).rows;
+      assert.deepEqual(rows, [{ module: 'catalog', version: 1 }, { module: 'catalog', version: 2 }]);
       const tables = (await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'quadrangle' ORDER BY table_name`)).rows.map((r) => r.table_name);
-      assert.deepEqual(tables, ['catalog_folders', 'catalog_products', 'catalog_services', 'schema_migrations']);
+      assert.deepEqual(tables, ['catalog_folders', 'catalog_products', 'catalog_services', 'catalog_system_services', 'schema_migrations']);
       assert.deepEqual((await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`)).rows, [{ n: 0 }], 'nothing outside its schema');
     } finally {
       await client.end();

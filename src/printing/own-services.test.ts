@@ -6,8 +6,9 @@ describe('ownServiceRef', () => {
   const bases = ['https://maps.example.org/arcgis', 'http://127.0.0.1:6080/arcgis'];
 
   it('names services under a base URL, with folder and sublayer', () => {
-    assert.deepEqual(ownServiceRef('https://maps.example.org/arcgis/rest/services/Topo/SampleRegion/MapServer', bases), { folder: 'Topo', name: 'SampleRegion', type: 'MapServer', layerId: null });
-    assert.deepEqual(ownServiceRef('http://127.0.0.1:6080/arcgis/rest/services/Roads/MapServer/3?token=x', bases), { folder: '', name: 'Roads', type: 'MapServer', layerId: 3 });
+    assert.deepEqual(ownServiceRef('https://maps.example.org/arcgis/rest/services/Topo/SampleRegion/MapServer', bases), { folder: 'Topo', name: 'SampleRegion', type: 'MapServer', layerId: null, jobId: null });
+    assert.equal(ownServiceRef('https://maps.example.org/arcgis/rest/services/Topo/SampleRegion/MapServer/jobs/j0123', bases)?.jobId, 'j0123');
+    assert.deepEqual(ownServiceRef('http://127.0.0.1:6080/arcgis/rest/services/Roads/MapServer/3?token=x', bases), { folder: '', name: 'Roads', type: 'MapServer', layerId: 3, jobId: null });
     assert.deepEqual(ownServiceRef('https://MAPS.example.org/arcgis/rest/services/Topo/Region/FeatureServer/0', bases)?.type, 'FeatureServer');
     assert.equal(ownServiceKey({ folder: 'Topo', name: 'SampleRegion' }), 'Topo/SampleRegion');
   });

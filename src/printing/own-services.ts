@@ -18,6 +18,8 @@ export interface OwnServiceRef {
   type: string;
   /** The sublayer in the URL (`…/MapServer/3`), or null. */
   layerId: number | null;
+  /** The job of a job result map service URL (`…/MapServer/jobs/<jobId>`), or null. */
+  jobId: string | null;
 }
 
 /** `folder/name` or `name`, as the catalog keys services. */
@@ -45,7 +47,8 @@ export function ownServiceRef(url: string, bases: readonly string[]): OwnService
     if (at < 1 || at > 2) return null;
     const after = segments.slice(at + 1);
     const layerId = after.length >= 1 && /^\d+$/.test(after[0]!) ? Number(after[0]) : null;
-    return { folder: at === 2 ? segments[0]! : '', name: segments[at - 1]!, type: segments[at]!, layerId };
+    const jobId = after[0] === 'jobs' && after[1] ? after[1] : null;
+    return { folder: at === 2 ? segments[0]! : '', name: segments[at - 1]!, type: segments[at]!, layerId, jobId };
   }
   return null;
 }
@@ -61,6 +64,8 @@ export function createOwnServices(services: ServiceManager, bases: readonly stri
       if (!ref) return null;
       const label = `${ownServiceKey(ref)}/${ref.type}`;
       if (ref.type !== 'MapServer') throw new PrintRequestError([`Layer '${layer.title}': ${label} is not a map service of this server`]);
+      // Drawing a job's own results (its extracted data) is not offered yet; never draw the whole service instead.
+      if (ref.jobId) throw new PrintRequestError([`Layer '${layer.title}': job result map services (${label}/jobs/<jobId>) cannot be printed yet`]);
       if (permitted && !permitted.has(ownServiceKey(ref))) throw new PrintRequestError([`Layer '${layer.title}': not permitted to use ${label}`]);
       const service = await services.get(ref.folder, ref.name);
       if (!service) throw new PrintRequestError([`Layer '${layer.title}': service ${label} does not exist`]);

@@ -6,9 +6,7 @@
  * @module printing/print-thread
  */
 import { workerData } from 'node:worker_threads';
-import { openCatalogStore } from '../catalog/open-catalog-store.js';
-import { ServiceManager } from '../catalog/service-manager.js';
-import { DrawCache } from '../data/draw-cache.js';
+import { lazyServiceManager, type ThreadCatalogOptions } from '../catalog/thread-service-manager.js';
 import { runPrint, type PrintJobRequest } from './print-job.js';
 import { PrintRequestError } from './web-map.js';
 
@@ -17,17 +15,7 @@ export type PrintThreadAnswer =
   | { ok: true; data: Uint8Array; warnings: string[] }
   | { ok: false; details: string[] };
 
-const { dataDir, databaseUrl, drawCacheMb = 256 } = workerData as { dataDir: string; databaseUrl?: string; drawCacheMb?: number };
-
-/** Opened on the first print; a failed open is tried again on the next. */
-let services: Promise<ServiceManager> | null = null;
-
-function serviceManager(): Promise<ServiceManager> {
-  services ??= openCatalogStore({ dataDir, databaseUrl })
-    .then((store) => new ServiceManager(store, dataDir, { drawCache: new DrawCache(drawCacheMb * 2 ** 20) }))
-    .catch((error: unknown) => { services = null; throw error; });
-  return services;
-}
+const serviceManager = lazyServiceManager(workerData as ThreadCatalogOptions);
 
 export default async function printOnThread(request: PrintJobRequest): Promise<PrintThreadAnswer> {
   try {
