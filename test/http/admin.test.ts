@@ -335,7 +335,7 @@ describe('Administration and security', () => {
     assert.deepEqual(await adminPost('/services/Topo/SampleRegion.MapServer/status'), { configuredState: 'STOPPED', realTimeState: 'STOPPED' });
     assert.equal((await adminPost('/services/Topo/SampleRegion.MapServer/lifecycleinfos')).lifecycleinfos.at(-1).type, 'stopped');
     assert.ok(await token('surveyor', 'surveyor-pass'), 'users persist');
-    assert.deepEqual((await adminPost('/services')).folders.sort(), ['Topo', 'Work']);
+    assert.deepEqual((await adminPost('/services')).folders.sort(), ['Topo', 'Utilities', 'Work']);
     await adminPost('/services/Topo/SampleRegion.MapServer/start');
   });
 });

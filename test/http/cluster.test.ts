@@ -137,13 +137,14 @@ describe('Starting on PostgreSQL', () => {
       assert.equal(new Set(migrations).size, migrations.length, `each migration once: ${migrations.join('; ')}`);
       assert.deepEqual(migrations.filter((m) => /^Migrated the (catalog|security) /.test(m)).sort(), [
         'Migrated the catalog tables to version 1: folders, services and products',
+        'Migrated the catalog tables to version 2: settings of built-in services',
         'Migrated the security tables to version 1: users, roles, permissions, settings, secrets and the audit log',
       ]);
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
       try {
         const rows = (await client.query(`SELECT module, version FROM quadrangle.schema_migrations WHERE module IN ('catalog', 'security') ORDER BY module, version`)).rows;
-        assert.deepEqual(rows, [{ module: 'catalog', version: 1 }, { module: 'security', version: 1 }]);
+        assert.deepEqual(rows, [{ module: 'catalog', version: 1 }, { module: 'catalog', version: 2 }, { module: 'security', version: 1 }]);
       } finally {
         await client.end();
       }
