@@ -33,7 +33,7 @@ export const gpJobStatus = (job: JobRecord): string => GP_STATUS[job.status];
 export const PRINT_INPUTS = ['Web_Map_as_JSON', 'Format', 'Layout_Template'] as const;
 
 /** `{type, description}` messages, oldest first. */
-export function gpMessages(job: JobRecord): { type: string; description: string }[] {
+function gpMessages(job: JobRecord): { type: string; description: string }[] {
   return job.messages.map((m) => ({ type: m.type, description: m.description }));
 }
 

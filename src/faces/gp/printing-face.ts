@@ -14,12 +14,12 @@ import { ArcGisError, clip, invalidUrl } from '../../http/arcgis-error.js';
 import { forbidden, tokenRequired } from '../../http/authentication.js';
 import { renderForm, renderLinks, renderPage, renderProperties, type Crumb } from '../../http/html/page.js';
 import type { RequestParams } from '../../http/request-params.js';
-import { resolveFormat, sendHtml, sendJson } from '../../http/respond.js';
+import { resolveFormat, sendHtml, sendResource } from '../../http/respond.js';
 import type { ServerContext } from '../../http/server.js';
 import { JOB_STATUS, isFinalStatus, type JobRecord, type JsonValue } from '../../jobs/job-types.js';
 import { layoutTemplatesInfo } from '../../printing/compose-print.js';
 import { PRINT_FORMATS } from '../../printing/print-format.js';
-import { printTemplates as libraryTemplates, type PrintJobRequest, type PrintJobResult, type TemplatesJobRequest } from '../../printing/print-job.js';
+import { printTemplates, type PrintJobRequest, type PrintJobResult, type TemplatesJobRequest } from '../../printing/print-job.js';
 import { isSecured, serviceAccess } from '../../security/access-policy.js';
 import { hasPrivilege } from '../../security/privileges.js';
 import { getAndPost, pathParams, requestOrigin } from '../route-helpers.js';
@@ -47,7 +47,7 @@ function taskJson(ctx: ServerContext, task: Task, settings: PrintServiceSettings
     ? [
       { name: 'Web_Map_as_JSON', dataType: 'GPString', displayName: 'Web Map as JSON', ...input, defaultValue: '', parameterType: 'esriGPParameterTypeRequired' },
       { name: 'Format', dataType: 'GPString', displayName: 'Format', ...input, defaultValue: 'PNG8', parameterType: 'esriGPParameterTypeOptional', choiceList: Object.keys(PRINT_FORMATS) },
-      { name: 'Layout_Template', dataType: 'GPString', displayName: 'Layout Template', ...input, defaultValue: 'MAP_ONLY', parameterType: 'esriGPParameterTypeOptional', choiceList: printTemplates(ctx).map((t) => t.name) },
+      { name: 'Layout_Template', dataType: 'GPString', displayName: 'Layout Template', ...input, defaultValue: 'MAP_ONLY', parameterType: 'esriGPParameterTypeOptional', choiceList: printTemplates(ctx.library).map((t) => t.name) },
       { name: 'Output_File', dataType: 'GPDataFile', displayName: 'Output File', direction: 'esriGPParameterDirectionOutput', defaultValue: {}, parameterType: 'esriGPParameterTypeRequired', category: '' },
     ]
     : [
@@ -56,8 +56,6 @@ function taskJson(ctx: ServerContext, task: Task, settings: PrintServiceSettings
     ];
   return { name: task, displayName: task.replace(/ Task$/, ''), description: '', category: '', helpUrl: '', executionType: executionType(settings), parameters };
 }
-
-const printTemplates = (ctx: ServerContext) => libraryTemplates(ctx.library);
 
 export const printingFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (app, { ctx }) => {
   const root = `/${ctx.config.instance}/rest/services/${PRINT_SERVICE.folder}/${PRINT_SERVICE.name}/GPServer`;
@@ -99,11 +97,8 @@ export const printingFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
     return job;
   }
 
-  const send = (request: FastifyRequest, reply: FastifyReply, params: RequestParams, title: string, body: Record<string, unknown>, extra: string[] = [], pageCrumbs = crumbs()) => {
-    const format = resolveFormat(params, ['html', 'json', 'pjson'] as const, 'html');
-    if (format !== 'html') return sendJson(reply, params, format, body);
-    return sendHtml(reply, renderPage({ title, breadcrumbs: pageCrumbs, jsonHref: `${request.url.split('?')[0]}?f=pjson`, body: [renderProperties(body), ...extra] }));
-  };
+  const send = (request: FastifyRequest, reply: FastifyReply, params: RequestParams, title: string, body: Record<string, unknown>, extra: string[] = [], pageCrumbs = crumbs()) =>
+    sendResource(reply, params, () => body, () => renderPage({ title, breadcrumbs: pageCrumbs, jsonHref: `${request.url.split('?')[0]}?f=pjson`, body: [renderProperties(body), ...extra] }));
 
   const submit = (request: FastifyRequest, job: PrintJobRequest | TemplatesJobRequest, settings: PrintServiceSettings) =>
     ctx.jobs.submit('print', job as unknown as JsonValue, { serviceKey: SERVICE_KEY, user: request.caller?.username ?? 'anonymous', timeLimitMs: settings.maxUsageTime * 1000 });
@@ -118,7 +113,7 @@ export const printingFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
   }
 
   /** The templates' descriptions as the task's result (printing.md §9). */
-  const templatesValue = () => ({ paramName: 'Output_JSON', dataType: 'GPString', value: layoutTemplatesInfo(printTemplates(ctx)) });
+  const templatesValue = () => ({ paramName: 'Output_JSON', dataType: 'GPString', value: layoutTemplatesInfo(printTemplates(ctx.library)) });
 
   getAndPost(app, root, async (request, reply, params) => {
     const settings = await startedSettings(request);
@@ -142,7 +137,7 @@ export const printingFace: FastifyPluginAsync<{ ctx: ServerContext }> = async (a
       const format = resolveFormat(params, ['html', 'json', 'pjson'] as const, 'html');
       // The HTML page shows the form until it is submitted.
       if (format === 'html' && task === EXPORT_TASK && params.get('Web_Map_as_JSON') === undefined) {
-        const fields = [{ name: 'Web_Map_as_JSON', kind: 'textarea' as const }, { name: 'Format', kind: 'select' as const, options: Object.keys(PRINT_FORMATS), value: 'PNG8' }, { name: 'Layout_Template', kind: 'select' as const, options: printTemplates(ctx).map((t) => t.name), value: 'MAP_ONLY' }];
+        const fields = [{ name: 'Web_Map_as_JSON', kind: 'textarea' as const }, { name: 'Format', kind: 'select' as const, options: Object.keys(PRINT_FORMATS), value: 'PNG8' }, { name: 'Layout_Template', kind: 'select' as const, options: printTemplates(ctx.library).map((t) => t.name), value: 'MAP_ONLY' }];
         return sendHtml(reply, renderPage({ title: `${task}: ${mode}`, breadcrumbs: pageCrumbs, body: [renderForm(`${here}/${mode}`, fields, undefined, true)] }));
       }
       if (task === TEMPLATES_TASK && params.get('Layout_Item_ID')?.trim()) throw new ArcGisError(400, 'Layout_Item_ID is not supported', []);
